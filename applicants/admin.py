@@ -1,0 +1,97 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApplicantProfile, Application, AuditEntry, Cohort, Country, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "full_name",
+        "is_staff",
+        "is_active",
+        "email_verified_at",
+        "date_joined",
+    ]
+    list_filter = ["is_staff", "is_active", "groups"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "full_name"]}),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_asean", "time_zone"]
+    list_filter = ["is_asean"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "opens_at", "closes_at", "seats_per_country"]
+    list_filter = ["status", "host_city"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["eligible_countries"]
+
+
+@admin.register(ApplicantProfile)
+class ApplicantProfileAdmin(admin.ModelAdmin):
+    list_display = ["legal_name", "native_name", "nationality", "residence", "gender"]
+    list_filter = ["nationality", "gender"]
+    search_fields = ["legal_name", "native_name", "preferred_name", "user__email"]
+    list_select_related = ["nationality", "residence"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["applicant", "cohort", "status", "submitted_at", "updated_at"]
+    list_filter = ["cohort", "status"]
+    search_fields = [
+        "applicant__email",
+        "applicant__profile__legal_name",
+        "applicant__profile__native_name",
+    ]
+    list_select_related = ["applicant", "cohort"]
+    readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
+    autocomplete_fields = ["applicant"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "from_state",
+        "to_state",
+    ]
+    list_filter = ["action", "content_type"]
+    search_fields = ["action", "note", "actor__email"]
+    list_select_related = ["actor", "content_type"]
+
+    # The audit trail is evidence: nobody edits or deletes it, not even in the admin.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,79 @@
+"""Staff roles are Django groups; this table says which permissions each one holds.
+
+Lower apps check permissions, never role names. A migration applies the table whenever it
+changes (a new `RunPython(sync_role_groups)` migration in `commission`), and a test proves
+the groups hold exactly this table.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PROGRAMME_MANAGER = "Programme manager"
+REVIEWER = "Reviewer"
+PERMITS_OFFICER = "Permits officer"
+LOGISTICS_COORDINATOR = "Logistics coordinator"
+
+ROLE_LABELS = {
+    PROGRAMME_MANAGER: _("Programme manager"),
+    REVIEWER: _("Reviewer"),
+    PERMITS_OFFICER: _("Permits officer"),
+    LOGISTICS_COORDINATOR: _("Logistics coordinator"),
+}
+
+ROLES = {
+    PROGRAMME_MANAGER: [
+        "applicants.view_user",
+        "applicants.view_country",
+        "applicants.add_cohort",
+        "applicants.change_cohort",
+        "applicants.view_cohort",
+        "applicants.view_applicantprofile",
+        "applicants.view_personal_data",
+        "applicants.view_application",
+        "applicants.change_application",
+        "applicants.view_auditentry",
+        "shoots.view_authority",
+        "shoots.view_location",
+    ],
+    REVIEWER: [
+        "applicants.view_cohort",
+    ],
+    PERMITS_OFFICER: [
+        "applicants.view_cohort",
+        "shoots.view_authority",
+        "shoots.add_authority",
+        "shoots.change_authority",
+        "shoots.view_location",
+        "shoots.add_location",
+        "shoots.change_location",
+    ],
+    LOGISTICS_COORDINATOR: [
+        "applicants.view_cohort",
+        "applicants.view_country",
+        "shoots.view_authority",
+        "shoots.view_location",
+    ],
+}
+
+
+def sync_role_groups(apps, roles=None):
+    """Make each role group hold exactly its permissions; for use inside a migration."""
+    from django.contrib.auth.management import create_permissions
+    from django.db.models import Q
+
+    # Permissions are normally made after the last migration; make them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in (roles or ROLES).items():
+        group, _created = Group.objects.get_or_create(name=role)
+        # A permission whose model a later migration makes is granted by that migration's
+        # sync; a test checks that after the last one each group holds exactly its table.
+        wanted = [dotted.split(".") for dotted in codenames]
+        query = Q(pk__in=[])
+        for app_label, codename in wanted:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))

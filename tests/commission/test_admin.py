@@ -1,0 +1,34 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import ApplicationFactory, LocationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ["applicants", "shoots", "commission"]
+
+
+def our_models():
+    return [model for label in OUR_APPS for model in apps.get_app_config(label).get_models()]
+
+
+def test_every_model_is_in_the_admin_with_list_display_filters_and_search():
+    for model in our_models():
+        model_admin = admin.site._registry.get(model)
+        assert model_admin is not None, model
+        assert model_admin.list_display != ("__str__",), model
+        assert model_admin.list_filter, model
+        assert model_admin.search_fields, model
+
+
+def test_every_changelist_answers_a_search_in_khmer_script(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    ApplicationFactory()
+    LocationFactory()
+
+    for model in our_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url, {"q": "ចាន់"})
+        assert response.status_code == 200, model

@@ -1,0 +1,104 @@
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from applicants.enums import ApplicationStatus
+from applicants.models import ApplicantProfile, Application, Cohort, Country, User
+from shoots.models import Location
+
+pytestmark = pytest.mark.django_db
+
+SCRIPTS = {
+    "Khmer": r"[\u1780-\u17FF]",
+    "Thai": r"[\u0E00-\u0E7F]",
+    "Lao": r"[\u0E80-\u0EFF]",
+    "Burmese": r"[\u1000-\u109F]",
+    "Hangul": r"[\uAC00-\uD7AF]",
+    "Han": r"[\u4E00-\u9FFF]",
+    "Vietnamese diacritics": r"[ạảãàáâậầấẩẫăắằặẳẵễệếềểêơởờớợỡưừứựửữđốồổỗộọỏ]",
+}
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo")
+
+
+def test_seed_demo_twice_duplicates_nothing(demo):
+    counts = [User.objects.count(), Application.objects.count(), Location.objects.count()]
+
+    call_command("seed_demo")
+
+    assert [User.objects.count(), Application.objects.count(), Location.objects.count()] == counts
+
+
+def test_seed_demo_makes_the_two_cohorts(demo):
+    assert dict(Cohort.objects.values_list("slug", "status")) == {
+        "fly-2025": "finished",
+        "fly-2026": "open",
+    }
+    assert Cohort.objects.get(slug="fly-2026").is_call_open()
+
+
+def test_seed_demo_applicants_come_from_all_twelve_countries(demo):
+    assert Country.objects.count() == 12
+    for cohort in Cohort.objects.all():
+        countries = set(
+            Application.objects.filter(cohort=cohort).values_list(
+                "applicant__profile__nationality__code", flat=True
+            )
+        )
+        assert countries == set(Country.objects.values_list("code", flat=True))
+
+
+def test_seed_demo_names_people_in_their_own_scripts(demo):
+    native_names = " ".join(ApplicantProfile.objects.values_list("native_name", flat=True))
+
+    for script, pattern in SCRIPTS.items():
+        assert re.search(pattern, native_names), script
+
+
+def test_seed_demo_fly_2025_is_a_finished_selection_with_two_seats_per_country(demo):
+    confirmed = Counter(
+        Application.objects.filter(
+            cohort__slug="fly-2025", status=ApplicationStatus.OFFER_ACCEPTED
+        ).values_list("applicant__profile__nationality__code", flat=True)
+    )
+
+    assert set(confirmed.values()) == {2}
+    assert len(confirmed) == 12
+
+
+def test_seed_demo_logins_work_with_the_demo_password(demo):
+    roles = {
+        "manager@example.org": "Programme manager",
+        "reviewer@example.org": "Reviewer",
+        "permits@example.org": "Permits officer",
+        "logistics@example.org": "Logistics coordinator",
+    }
+    for email, role in roles.items():
+        user = User.objects.get(email=email)
+        assert user.check_password("incubator-demo")
+        assert user.is_staff and user.email_verified
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+    applicant = User.objects.get(email="applicant@example.org")
+    assert applicant.check_password("incubator-demo")
+    assert not applicant.is_staff
+    assert applicant.applications.get().cohort.slug == "fly-2026"
+
+
+def test_seed_demo_crowd_applicants_cannot_log_in(demo):
+    crowd = User.objects.exclude(
+        email__in=[
+            "manager@example.org",
+            "reviewer@example.org",
+            "permits@example.org",
+            "logistics@example.org",
+            "applicant@example.org",
+        ]
+    )
+
+    assert crowd.exists()
+    assert not any(user.has_usable_password() for user in crowd)
