@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev lint bench lock clean
+.PHONY: run test install install-dev lint bench lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: install-dev
 lock: install-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+
+# After changing user-facing strings: needs GNU gettext (Debian's gettext package).
+messages: install-dev
+	$(MANAGE) makemessages -l ko --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) compilemessages -l ko --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

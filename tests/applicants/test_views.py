@@ -197,10 +197,17 @@ def test_applicant_home_query_count_is_constant(client, django_assert_num_querie
 
 
 def test_pages_speak_korean_when_the_browser_asks_for_it(client):
-    content = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    content = client.get(reverse("signup"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
 
-    assert "로그인" in content
     assert '<html lang="ko">' in content
+    assert "계정 만들기" in content
+    assert "시간은 한국 표준시(Asia/Seoul) 기준입니다." in content
+
+
+def test_the_language_picker_switches_to_korean(client):
+    client.post(reverse("set_language"), {"language": "ko", "next": "/"})
+
+    assert "모집 중인 프로그램" in client.get(reverse("home")).content.decode()
 
 
 def test_a_name_in_khmer_script_shows_on_the_applicant_home(client):

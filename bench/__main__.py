@@ -1,0 +1,72 @@
+"""`make bench`: figures as ratios against a baseline run in the same process.
+
+Each benchmark builds its data in a throw-away test database, measures the small case (the
+baseline) and the large case, and prints both with their ratio. A query count that grows with
+the data is a failure (exit 1); times are for reading, never asserted.
+"""
+
+import os
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commission.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
+
+from bench import homes  # noqa: E402
+
+
+def measure(client, url, repeat=5):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Read the count now: every request start empties Django's query log.
+    count = len(queries)
+    started = time.perf_counter()
+    for _run in range(repeat):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return count, (time.perf_counter() - started) / repeat
+
+
+def main():
+    setup_test_environment()
+    database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    failures = 0
+    try:
+        for title, small, large, pages in homes.BENCHMARKS:
+            print(f"\n{title}")
+            results = {}
+            for size in (small, large):
+                users = homes.populate(size)
+                for page, (url, user_key) in pages.items():
+                    client = Client()
+                    client.force_login(users[user_key])
+                    results[(page, size)] = measure(client, url)
+            for page in pages:
+                (q_small, t_small), (q_large, t_large) = results[(page, small)], results[(page, large)]
+                same = q_small == q_large
+                failures += not same
+                print(
+                    f"  {page:<16} queries {q_small:>3} at {small:>5} rows, {q_large:>3} at"
+                    f" {large:>5} rows: ratio {q_large / q_small:.2f}"
+                    f" {'(constant)' if same else '(GROWS: fix it)'};"
+                    f" time ratio {t_large / t_small:.2f}"
+                    f" ({t_small * 1000:.1f} ms -> {t_large * 1000:.1f} ms)"
+                )
+    finally:
+        connection.creation.destroy_test_db(database, verbosity=0)
+        teardown_test_environment()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

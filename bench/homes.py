@@ -1,0 +1,39 @@
+"""The staff home and the applicant home at 10 and at 1,000 applications."""
+
+from django.utils import timezone
+
+from applicants.enums import ApplicationStatus
+from applicants.models import Application, User
+from commission.roles import PROGRAMME_MANAGER
+from tests.factories import ApplicantFactory, CohortFactory, CountryFactory, StaffFactory
+
+STATUSES = list(ApplicationStatus)
+
+
+def populate(applications: int) -> dict:
+    """A cohort with `applications` applications; returns the users who look at it."""
+    Application.objects.all().delete()
+    User.objects.all().delete()
+    country = CountryFactory()
+    cohort = CohortFactory(eligible_countries=[country])
+    applicant = ApplicantFactory()
+    Application.objects.create(cohort=cohort, applicant=applicant)
+    others = User.objects.bulk_create(
+        User(email=f"bench{index}@example.org", email_verified_at=timezone.now())
+        for index in range(applications - 1)
+    )
+    Application.objects.bulk_create(
+        Application(cohort=cohort, applicant=user, status=STATUSES[index % len(STATUSES)])
+        for index, user in enumerate(others)
+    )
+    return {"manager": StaffFactory(role=PROGRAMME_MANAGER), "applicant": applicant}
+
+
+BENCHMARKS = [
+    (
+        "Homes: query count and time at 10 and at 1,000 applications",
+        10,
+        1000,
+        {"staff home": ("/desk/", "manager"), "applicant home": ("/me/", "applicant")},
+    ),
+]
