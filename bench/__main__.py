@@ -52,7 +52,8 @@ def main():
                     client.force_login(users[user_key])
                     results[(page, size)] = measure(client, url)
             for page in pages:
-                (q_small, t_small), (q_large, t_large) = results[(page, small)], results[(page, large)]
+                q_small, t_small = results[(page, small)]
+                q_large, t_large = results[(page, large)]
                 same = q_small == q_large
                 failures += not same
                 print(

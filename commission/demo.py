@@ -129,9 +129,9 @@ class DemoBuilder:
         starts = today + timedelta(days=row["onsite_starts_in_days"])
         return {
             "opens_at": self.now + timedelta(days=row["opens_in_days"]),
-            "closes_at": (self.now + timedelta(days=row["closes_in_days"])).replace(
-                hour=18, minute=0, second=0, microsecond=0
-            ),
+            "closes_at": timezone.localtime(
+                self.now + timedelta(days=row["closes_in_days"])
+            ).replace(hour=18, minute=0, second=0, microsecond=0),
             "age_reference_date": starts,
             "onsite_starts_on": starts,
             "onsite_ends_on": starts + timedelta(days=row["onsite_days"]),

@@ -1,0 +1,45 @@
+"""Refresh the README's screenshots.
+
+`make run` in one shell, then `.venv/bin/python docs/take_screenshots.py` in another.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+OUT = Path(__file__).parent / "screenshots"
+PASSWORD = "incubator-demo"  # noqa: S105 (the published demo password)
+
+SHOTS = [
+    # (file, who logs in, path, viewport width)
+    ("open-calls-phone.png", None, "/", 390),
+    ("signup-phone.png", None, "/accounts/signup/", 390),
+    ("applicant-home-phone.png", "applicant@example.org", "/me/", 390),
+    ("staff-desk.png", "manager@example.org", "/desk/", 1280),
+]
+
+
+def main():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        for name, email, path, width in SHOTS:
+            page = browser.new_page(viewport={"width": width, "height": 844})
+            if email:
+                page.goto(BASE + "/accounts/login/")
+                page.fill("#id_username", email)
+                page.fill("#id_password", PASSWORD)
+                page.click("input[type=submit]")
+            page.goto(BASE + path)
+            page.screenshot(path=OUT / name, full_page=True)
+            page.close()
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
