@@ -1,8 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApplicantProfile, Application, AuditEntry, Cohort, Country, User
+from .models import (
+    ApplicantProfile,
+    Application,
+    ApplicationDocument,
+    AuditEntry,
+    Cohort,
+    Country,
+    User,
+)
+
+PERSONAL_DATA = ["date_of_birth", "passport_number", "passport_expires_on"]
 
 
 @admin.register(User)
@@ -56,6 +68,12 @@ class ApplicantProfileAdmin(admin.ModelAdmin):
     list_select_related = ["nationality", "residence"]
     autocomplete_fields = ["user"]
 
+    def get_exclude(self, request, obj=None):
+        # Passport numbers and birth dates are for programme managers only.
+        if request.user.has_perm("applicants.view_personal_data"):
+            return []
+        return PERSONAL_DATA
+
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
@@ -69,6 +87,37 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["applicant", "cohort"]
     readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
     autocomplete_fields = ["applicant"]
+
+
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(admin.ModelAdmin):
+    """Read-only: documents are uploaded by applicants and read through the permission check."""
+
+    list_display = ["original_name", "kind", "application", "size", "uploaded_at", "download"]
+    list_filter = ["kind", "application__cohort"]
+    search_fields = ["original_name", "application__applicant__email"]
+    list_select_related = ["application__applicant", "application__cohort"]
+    fields = [
+        "application",
+        "kind",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_at",
+        "download",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        url = reverse("document_download", kwargs={"pk": document.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

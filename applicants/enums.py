@@ -44,3 +44,51 @@ class Gender(models.TextChoices):
     NON_BINARY = "non_binary", _("Non-binary")
     SELF_DESCRIBED = "self_described", _("Another identity")
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+# What an applicant sees of their own state: decisions show only once released, and the
+# desk's working states (shortlisted) read as "Submitted".
+APPLICANT_VISIBLE_STATES = {
+    S.DRAFT,
+    S.SUBMITTED,
+    S.ACCEPTED,
+    S.WAITLISTED,
+    S.REJECTED,
+    S.OFFER_ACCEPTED,
+    S.OFFER_DECLINED,
+    S.WITHDRAWN,
+}
+# An applicant may withdraw from these states until the cohort's decisions are released.
+WITHDRAWABLE_STATES = {S.DRAFT, S.SUBMITTED, S.SHORTLISTED, S.ACCEPTED, S.WAITLISTED, S.REJECTED}
+
+
+class CrewRole(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    PRODUCER = "producer", _("Producer")
+    CINEMATOGRAPHER = "cinematographer", _("Cinematographer")
+    EDITOR = "editor", _("Editor")
+    SOUND = "sound", _("Sound")
+    PRODUCTION_DESIGN = "production_design", _("Production design")
+
+
+class EnglishLevel(models.TextChoices):
+    BASIC = "basic", _("Basic: simple everyday phrases")
+    CONVERSATIONAL = "conversational", _("Conversational: I can discuss my work")
+    WORKING = "working", _("Working: I can work on set in English")
+    FLUENT = "fluent", _("Fluent or native")
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV")
+    PORTFOLIO = "portfolio", _("Portfolio")
+    PASSPORT = "passport", _("Passport bio page")
+    RECOMMENDATION = "recommendation", _("Recommendation letter")
+    CONSENT = "consent", _("Guardian's signed consent form")
+
+
+class ApplicationStep(models.TextChoices):
+    PROFILE = "profile", _("About you")
+    FILMMAKING = "filmmaking", _("Filmmaking")
+    DOCUMENTS = "documents", _("Documents")
+    GUARDIAN = "guardian", _("Guardian consent")
+    REVIEW = "review", _("Review and submit")

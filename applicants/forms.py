@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .mail import send_templated_mail
-from .models import User
+from .models import WORD_LIMITS, ApplicantProfile, Application, Cohort, User
 
 
 class SignupForm(forms.Form):
@@ -99,3 +99,167 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save the new password"), css_class="w-100"))
+
+
+class KoreaTimeInput(forms.DateTimeInput):
+    """A datetime-local picker; the value is read in the project's time zone, Asia/Seoul."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "slug",
+            "host_city",
+            "status",
+            "opens_at",
+            "closes_at",
+            "eligible_countries",
+            "min_age",
+            "max_age",
+            "age_reference_date",
+            "seats_per_country",
+            "team_count",
+            "onsite_starts_on",
+            "onsite_ends_on",
+        ]
+        widgets = {
+            "opens_at": KoreaTimeInput(),
+            "closes_at": KoreaTimeInput(),
+            "age_reference_date": DateInput(),
+            "onsite_starts_on": DateInput(),
+            "onsite_ends_on": DateInput(),
+            "eligible_countries": forms.CheckboxSelectMultiple(),
+        }
+        help_texts = {
+            "opens_at": _("Korea time (Asia/Seoul)."),
+            "closes_at": _("Korea time (Asia/Seoul). Applicants also see it in their own time."),
+            "age_reference_date": _("Applicants' ages are counted on this day."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opens_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save the cohort")))
+
+
+# The application's steps. Every field may stay empty while drafting; what a submit needs is
+# checked by services.application_missing_items. Here only the form of each answer is checked.
+
+
+class StepForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ProfileStepForm(StepForm):
+    class Meta:
+        model = ApplicantProfile
+        fields = [
+            "legal_name",
+            "native_name",
+            "preferred_name",
+            "date_of_birth",
+            "nationality",
+            "residence",
+            "gender",
+            "phone",
+            "city",
+            "languages",
+            "english_level",
+            "passport_number",
+            "passport_expires_on",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "passport_expires_on": DateInput(),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["gender"].help_text = _("Optional.")
+        self.fields["native_name"].help_text = _(
+            "Khmer, Thai, Lao, Burmese, Korean... if you have one."
+        )
+
+
+WORD_LIMITED = {"bio", "filmography", "motivation", "logline", "synopsis"}
+
+
+class FilmmakingStepForm(StepForm):
+    class Meta:
+        model = Application
+        fields = [
+            "role_1",
+            "role_2",
+            "role_3",
+            "bio",
+            "filmography",
+            "showreel_url",
+            "portfolio_url",
+            "motivation",
+            "logline",
+            "synopsis",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "filmography": forms.Textarea(attrs={"rows": 4}),
+            "motivation": forms.Textarea(attrs={"rows": 8}),
+            "logline": forms.Textarea(attrs={"rows": 2}),
+            "synopsis": forms.Textarea(attrs={"rows": 6}),
+            "showreel_url": forms.URLInput(attrs={"placeholder": "https://vimeo.com/..."}),
+            "portfolio_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in WORD_LIMITED:
+            self.fields[name].widget.attrs["data-word-limit"] = WORD_LIMITS[name]
+            self.fields[name].widget.attrs["data-word-label"] = _("words")
+            limit = _("At most %(limit)d words.") % {"limit": WORD_LIMITS[name]}
+            hint = self.fields[name].help_text
+            self.fields[name].help_text = f"{hint} {limit}" if hint else limit
+        self.fields["role_1"].help_text = _("The role you most want to play in your team.")
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = [cleaned.get(name) for name in ("role_1", "role_2", "role_3")]
+        chosen = [role for role in roles if role]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(_("Choose each crew role only once."))
+        if (roles[1] and not roles[0]) or (roles[2] and not roles[1]):
+            raise forms.ValidationError(
+                _("Fill the choices in order: first choice, then second, then third.")
+            )
+        return cleaned
+
+
+class GuardianStepForm(StepForm):
+    class Meta:
+        model = Application
+        fields = ["guardian_name", "guardian_email"]
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))

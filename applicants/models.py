@@ -1,14 +1,30 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
-from .enums import ApplicationStatus, CohortStatus, Gender
+from .enums import (
+    APPLICANT_VISIBLE_STATES,
+    ApplicationStatus,
+    CohortStatus,
+    CrewRole,
+    DocumentKind,
+    EnglishLevel,
+    Gender,
+)
+from .fields import HttpsURLField
+from .validators import WordLimitValidator, validate_latin_name
+
+WORD_LIMITS = {"bio": 150, "filmography": 300, "motivation": 400, "logline": 50, "synopsis": 300}
 
 
 class UserManager(BaseUserManager):
@@ -106,6 +122,7 @@ class Cohort(models.Model):
     team_count = models.PositiveSmallIntegerField(_("number of teams"), default=2)
     onsite_starts_on = models.DateField(_("on-site from"))
     onsite_ends_on = models.DateField(_("on-site until"))
+    decisions_released_at = models.DateTimeField(_("decisions released"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cohort")
@@ -148,6 +165,11 @@ class Cohort(models.Model):
         at = at or timezone.now()
         return self.status == CohortStatus.OPEN and self.opens_at <= at < self.closes_at
 
+    def age_on_reference_date(self, date_of_birth):
+        ref = self.age_reference_date
+        before_birthday = (ref.month, ref.day) < (date_of_birth.month, date_of_birth.day)
+        return ref.year - date_of_birth.year - before_birthday
+
 
 class ApplicantProfile(models.Model):
     """Who the applicant is; kept across cohorts, one per account."""
@@ -159,6 +181,7 @@ class ApplicantProfile(models.Model):
         _("legal name in Latin letters"),
         max_length=200,
         blank=True,
+        validators=[validate_latin_name],
         help_text=_("As in your passport."),
     )
     native_name = models.CharField(_("name in your own script"), max_length=200, blank=True)
@@ -181,6 +204,23 @@ class ApplicantProfile(models.Model):
         verbose_name=_("country of residence"),
     )
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    phone = PhoneNumberField(
+        _("mobile phone"),
+        blank=True,
+        help_text=_("International format, with + and your country code: +855 12 345 678."),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    languages = models.CharField(
+        _("languages you speak"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Khmer, English, French."),
+    )
+    english_level = models.CharField(
+        _("English"), max_length=20, choices=EnglishLevel.choices, blank=True
+    )
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    passport_expires_on = models.DateField(_("passport valid until"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -196,6 +236,13 @@ class ApplicantProfile(models.Model):
     @property
     def display_name(self):
         return self.preferred_name or self.legal_name or self.user.email
+
+    @property
+    def masked_passport_number(self):
+        """At most the last three characters, never more than a third of the number."""
+        number = self.passport_number
+        shown = min(3, len(number) // 3)
+        return "•" * (len(number) - shown) + number[len(number) - shown :]
 
 
 class Application(models.Model):
@@ -221,6 +268,53 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    role_1 = models.CharField(
+        _("first choice of crew role"), max_length=20, choices=CrewRole.choices, blank=True
+    )
+    role_2 = models.CharField(
+        _("second choice"), max_length=20, choices=CrewRole.choices, blank=True
+    )
+    role_3 = models.CharField(
+        _("third choice"), max_length=20, choices=CrewRole.choices, blank=True
+    )
+    bio = models.TextField(
+        _("short bio"),
+        max_length=2000,
+        blank=True,
+        validators=[WordLimitValidator(WORD_LIMITS["bio"])],
+    )
+    filmography = models.TextField(
+        _("filmography"),
+        max_length=4000,
+        blank=True,
+        validators=[WordLimitValidator(WORD_LIMITS["filmography"])],
+        help_text=_("Your films so far: title, year, your role. One per line."),
+    )
+    showreel_url = HttpsURLField(_("showreel link"), max_length=500, blank=True)
+    portfolio_url = HttpsURLField(_("portfolio or website link"), max_length=500, blank=True)
+    motivation = models.TextField(
+        _("motivation statement"),
+        max_length=5000,
+        blank=True,
+        validators=[WordLimitValidator(WORD_LIMITS["motivation"])],
+        help_text=_("Why this incubator, why now, and what you bring to an international team."),
+    )
+    logline = models.TextField(
+        _("logline of your short film idea"),
+        max_length=600,
+        blank=True,
+        validators=[WordLimitValidator(WORD_LIMITS["logline"])],
+        help_text=_("One or two sentences: who wants what, and what stands in the way."),
+    )
+    synopsis = models.TextField(
+        _("synopsis"),
+        max_length=4000,
+        blank=True,
+        validators=[WordLimitValidator(WORD_LIMITS["synopsis"])],
+    )
+    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    guardian_email = models.EmailField(_("guardian's e-mail address"), blank=True)
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -233,6 +327,45 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.applicant} → {self.cohort}"
+
+    @property
+    def applicant_status_label(self):
+        """The state as the applicant sees it: the desk's working states read as Submitted."""
+        if self.status in APPLICANT_VISIBLE_STATES:
+            return self.get_status_display()
+        return ApplicationStatus.SUBMITTED.label
+
+
+def document_path(document, filename):
+    """A stored name we choose: of the applicant's file only its checked type's extension."""
+    extension = PurePath(filename).suffix.lower()
+    return f"applications/{document.application_id}/{document.kind}-{uuid.uuid4().hex}{extension}"
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["application", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
 
 
 class AuditEntry(models.Model):
@@ -263,3 +396,19 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+    def _state_label(self, value):
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        try:
+            choices = dict(model._meta.get_field("status").flatchoices)
+        except (AttributeError, FieldDoesNotExist):
+            return value
+        return choices.get(value, value)
+
+    @property
+    def from_label(self):
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self):
+        return self._state_label(self.to_state)

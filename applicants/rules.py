@@ -2,6 +2,8 @@
 
 import rules
 
+from .enums import ApplicationStatus
+
 
 @rules.predicate
 def is_applicant(user):
@@ -9,9 +11,20 @@ def is_applicant(user):
 
 
 @rules.predicate
-def owns_application(user, application):
-    return application is not None and application.applicant_id == user.pk
+def owns_document(user, document):
+    return document.application.applicant_id == user.pk
+
+
+@rules.predicate
+def reads_applications(user):
+    return user.has_perm("applicants.view_application")
+
+
+@rules.predicate
+def is_submitted(user, document):
+    return document.application.status != ApplicationStatus.DRAFT
 
 
 rules.add_perm("applicants.use_applicant_home", is_applicant)
-rules.add_perm("applicants.view_own_application", is_applicant & owns_application)
+# Staff never read a draft, its documents included.
+rules.add_perm("applicants.download_document", owns_document | (reads_applications & is_submitted))

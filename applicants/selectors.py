@@ -1,10 +1,11 @@
 """Reads of the call, with their joins done: views take querysets from here only."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .enums import ApplicationStatus, CohortStatus
-from .models import Application, AuditEntry, Cohort
+from .enums import APPLICANT_VISIBLE_STATES, ApplicationStatus, CohortStatus
+from .models import ApplicantProfile, Application, ApplicationDocument, AuditEntry, Cohort
 
 
 def open_cohorts(*, at=None) -> QuerySet[Cohort]:
@@ -16,12 +17,44 @@ def open_cohorts(*, at=None) -> QuerySet[Cohort]:
     )
 
 
+def viewer_time_zone(*, user) -> str | None:
+    """The time zone of the country an applicant lives in, if they told us."""
+    if not user.is_authenticated or user.is_staff:
+        return None
+    return (
+        ApplicantProfile.objects.filter(user=user)
+        .values_list("residence__time_zone", flat=True)
+        .first()
+    )
+
+
+def public_cohorts() -> QuerySet[Cohort]:
+    """Cohorts a visitor may look at: every one but drafts."""
+    return Cohort.objects.exclude(status=CohortStatus.DRAFT).prefetch_related("eligible_countries")
+
+
 def applications_of_applicant(*, user) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
         .select_related("cohort")
         .order_by("-cohort__opens_at")
     )
+
+
+def documents() -> QuerySet[ApplicationDocument]:
+    return ApplicationDocument.objects.select_related("application")
+
+
+def status_history(*, application, for_applicant: bool) -> QuerySet[AuditEntry]:
+    """The application's state changes, oldest first; an applicant sees only public ones."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=application.pk,
+        action__in=["application.started", "application.status"],
+    ).select_related("actor")
+    if for_applicant:
+        entries = entries.filter(to_state__in=APPLICANT_VISIBLE_STATES)
+    return entries
 
 
 def cohorts_with_counts() -> QuerySet[Cohort]:
@@ -35,9 +68,25 @@ def cohorts_with_counts() -> QuerySet[Cohort]:
     )
 
 
-def audit_entries_for(*, subject_ids, model) -> QuerySet[AuditEntry]:
-    from django.contrib.contenttypes.models import ContentType
+def applications_for_staff() -> QuerySet[Application]:
+    """Every application but drafts: staff never read a draft."""
+    return (
+        Application.objects.exclude(status=ApplicationStatus.DRAFT)
+        .select_related(
+            "cohort", "applicant__profile__nationality", "applicant__profile__residence"
+        )
+        .prefetch_related("documents")
+        .order_by("-submitted_at", "-pk")
+    )
 
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=subject_ids
-    ).select_related("actor")
+
+def draft_counts_by_country(*, cohort=None) -> QuerySet:
+    """How many drafts each nationality has: counts only, never their contents."""
+    drafts = Application.objects.filter(status=ApplicationStatus.DRAFT)
+    if cohort is not None:
+        drafts = drafts.filter(cohort=cohort)
+    return (
+        drafts.values("applicant__profile__nationality__name")
+        .annotate(n=Count("pk"))
+        .order_by("applicant__profile__nationality__name")
+    )

@@ -4,6 +4,7 @@ Every function takes keyword arguments, runs in one transaction and writes an au
 each state change. A refused action raises a domain error with a message for the user.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -14,9 +15,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import APPLICATION_TRANSITIONS, ApplicationStatus, CohortStatus
+from .enums import (
+    APPLICATION_TRANSITIONS,
+    WITHDRAWABLE_STATES,
+    ApplicationStatus,
+    ApplicationStep,
+    CohortStatus,
+    DocumentKind,
+)
 from .mail import send_templated_mail
-from .models import ApplicantProfile, Application, AuditEntry, Cohort, Country, User
+from .models import (
+    ApplicantProfile,
+    Application,
+    ApplicationDocument,
+    AuditEntry,
+    Cohort,
+    Country,
+    User,
+)
+from .validators import EXTENSIONS, safe_file_stem, validate_upload
 
 VERIFY_SALT = "applicants.verify-email"
 
@@ -25,8 +42,26 @@ class ApplicationError(Exception):
     """A refused action on the call; the message is meant for the person who tried it."""
 
 
-def audit(*, actor, subject, action: str, from_state="", to_state="", note="") -> AuditEntry:
+@dataclass(frozen=True)
+class MissingItem:
+    step: str
+    label: str
+
+
+class IncompleteApplication(ApplicationError):
+    """Submit refused: `items` says what is missing or ineligible, and on which step."""
+
+    def __init__(self, items: list[MissingItem]):
+        super().__init__(_("Your application is not complete yet."))
+        self.items = items
+
+
+def audit(
+    *, actor, subject, action: str, from_state="", to_state="", note="", at=None
+) -> AuditEntry:
+    """Record a change; `at` is when it happened, now unless the caller knows better."""
     return AuditEntry.objects.create(
+        created_at=at or timezone.now(),
         actor=actor if actor and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
@@ -167,6 +202,33 @@ def cohort_set_status(*, cohort: Cohort, status: str, by: User | None) -> Cohort
     return cohort
 
 
+def cohort_update(*, cohort: Cohort, by: User | None, fields: dict, eligible_countries) -> Cohort:
+    """Change a cohort's settings; the audit note names what changed, and a status change
+    shows as from/to states. A cohort that fails validation is not saved."""
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        from_status = cohort.status
+        changed = [name for name, value in fields.items() if getattr(cohort, name) != value]
+        for name, value in fields.items():
+            setattr(cohort, name, value)
+        cohort.full_clean()
+        cohort.save()
+        before = set(cohort.eligible_countries.values_list("pk", flat=True))
+        if before != {country.pk for country in eligible_countries}:
+            changed.append("eligible_countries")
+            cohort.eligible_countries.set(eligible_countries)
+        moved = cohort.status != from_status
+        audit(
+            actor=by,
+            subject=cohort,
+            action="cohort.updated",
+            from_state=from_status if moved else "",
+            to_state=cohort.status if moved else "",
+            note=", ".join(changed),
+        )
+    return cohort
+
+
 # Profiles and applications --------------------------------------------------------------
 
 
@@ -193,11 +255,13 @@ def application_start(
             raise ApplicationError(
                 _("You already have an application to %(cohort)s.") % {"cohort": cohort}
             ) from error
+        ApplicantProfile.objects.get_or_create(user=applicant)
         audit(
             actor=applicant,
             subject=application,
             action="application.started",
             to_state=ApplicationStatus.DRAFT,
+            at=at,
         )
     return application
 
@@ -230,19 +294,231 @@ def application_transition(
             from_state=current,
             to_state=to,
             note=note,
+            at=at,
         )
     return application
+
+
+def application_is_minor(application: Application) -> bool:
+    profile = getattr(application.applicant, "profile", None)
+    if profile is None or profile.date_of_birth is None:
+        return False
+    return application.cohort.age_on_reference_date(profile.date_of_birth) < 18
+
+
+def application_steps(application: Application) -> list[str]:
+    """The steps this applicant goes through; the guardian's only for a minor."""
+    return [
+        step
+        for step in ApplicationStep
+        if step != ApplicationStep.GUARDIAN or application_is_minor(application)
+    ]
+
+
+PROFILE_REQUIRED = [
+    "legal_name",
+    "date_of_birth",
+    "nationality",
+    "residence",
+    "phone",
+    "city",
+    "languages",
+    "english_level",
+    "passport_number",
+    "passport_expires_on",
+]
+FILMMAKING_REQUIRED = ["role_1", "bio", "motivation", "logline", "synopsis"]
+DOCUMENTS_REQUIRED = [DocumentKind.CV, DocumentKind.PORTFOLIO, DocumentKind.PASSPORT]
+
+
+def application_missing_items(application: Application) -> list[MissingItem]:
+    """Everything that stops a submit, each with the step that fixes it."""
+    S = ApplicationStep
+    profile = ApplicantProfile.objects.filter(user=application.applicant_id).first()
+    cohort = application.cohort
+    items = []
+    for name in PROFILE_REQUIRED:
+        if not profile or getattr(profile, name) in (None, ""):
+            label = ApplicantProfile._meta.get_field(name).verbose_name
+            items.append(MissingItem(S.PROFILE, _("%(field)s is missing.") % {"field": label}))
+    if (
+        profile
+        and profile.nationality_id
+        and not cohort.eligible_countries.filter(pk=profile.nationality_id).exists()
+    ):
+        items.append(
+            MissingItem(
+                S.PROFILE,
+                _("This call is not open to nationals of %(country)s.")
+                % {"country": profile.nationality},
+            )
+        )
+    if profile and profile.date_of_birth:
+        age = cohort.age_on_reference_date(profile.date_of_birth)
+        if not cohort.min_age <= age <= cohort.max_age:
+            items.append(
+                MissingItem(
+                    S.PROFILE,
+                    _("You must be %(min)d to %(max)d years old on %(date)s; you will be %(age)d.")
+                    % {
+                        "min": cohort.min_age,
+                        "max": cohort.max_age,
+                        "age": age,
+                        "date": cohort.age_reference_date.strftime("%d %b %Y"),
+                    },
+                )
+            )
+    if (
+        profile
+        and profile.passport_expires_on
+        and (profile.passport_expires_on < cohort.onsite_ends_on)
+    ):
+        items.append(
+            MissingItem(
+                S.PROFILE,
+                _("Your passport must be valid until at least %(date)s.")
+                % {"date": cohort.onsite_ends_on.strftime("%d %b %Y")},
+            )
+        )
+    for name in FILMMAKING_REQUIRED:
+        if not getattr(application, name):
+            label = Application._meta.get_field(name).verbose_name
+            items.append(
+                MissingItem(
+                    S.FILMMAKING,
+                    _("%(field)s is missing.") % {"field": label[:1].upper() + label[1:]},
+                )
+            )
+    uploaded = set(application.documents.values_list("kind", flat=True))
+    for kind in DOCUMENTS_REQUIRED:
+        if kind not in uploaded:
+            items.append(
+                MissingItem(S.DOCUMENTS, _("Upload your %(document)s.") % {"document": kind.label})
+            )
+    if application_is_minor(application):
+        if not (application.guardian_name and application.guardian_email):
+            items.append(MissingItem(S.GUARDIAN, _("Your guardian's name and e-mail address.")))
+        if DocumentKind.CONSENT not in uploaded:
+            items.append(
+                MissingItem(S.GUARDIAN, _("Upload the consent form your guardian signed."))
+            )
+    return [MissingItem(item.step, item.label[:1].upper() + item.label[1:]) for item in items]
+
+
+def _require_draft(application: Application) -> None:
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationError(_("This application is submitted and can no longer be changed."))
+
+
+def application_save_step(
+    *,
+    application: Application,
+    by: User,
+    profile: dict | None = None,
+    answers: dict | None = None,
+) -> Application:
+    """Save a step of a draft: what the applicant typed, checked for form, not completeness."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _require_draft(application)
+        if profile:
+            profile_update(user=application.applicant, **profile)
+        if answers:
+            for name, value in answers.items():
+                setattr(application, name, value)
+            application.full_clean(exclude=["cohort", "applicant"])
+        application.save()
+    return application
+
+
+def document_upload(
+    *, application: Application, kind: str, upload, by: User
+) -> ApplicationDocument:
+    """Store an uploaded document, replacing one of the same kind; refused files keep the old."""
+    content_type = validate_upload(upload, kind)
+    original_name = document_display_name(upload.name, kind, content_type)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _require_draft(application)
+        old = ApplicationDocument.objects.filter(application=application, kind=kind).first()
+        document = ApplicationDocument(
+            application=application,
+            kind=kind,
+            original_name=original_name,
+            content_type=content_type,
+            size=upload.size,
+        )
+        document.file.save(original_name, upload, save=False)
+        if old:
+            old_file = old.file
+            old.delete()
+            transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+        document.save()
+        audit(actor=by, subject=application, action="document.uploaded", note=kind)
+    return document
+
+
+def document_display_name(name: str, kind: str, content_type: str) -> str:
+    """The applicant's file name, made safe to show and to offer as a download name."""
+    return f"{safe_file_stem(name, kind)}{EXTENSIONS[content_type]}"
+
+
+def document_delete(*, document: ApplicationDocument, by: User) -> None:
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=document.application_id)
+        _require_draft(application)
+        stored = document.file
+        document.delete()
+        audit(actor=by, subject=application, action="document.deleted", note=document.kind)
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
 
 
 def application_submit(
     *, application: Application, by: User, at: datetime | None = None
 ) -> Application:
     at = at or timezone.now()
-    if not application.cohort.is_call_open(at):
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("cohort", "applicant__profile__nationality")
+            .get(pk=application.pk)
+        )
+        if not application.cohort.is_call_open(at):
+            raise ApplicationError(
+                _("The deadline for %(cohort)s has passed; your draft is kept.")
+                % {"cohort": application.cohort}
+            )
+        missing = application_missing_items(application)
+        if missing:
+            raise IncompleteApplication(missing)
+        application = application_transition(
+            application=application, to=ApplicationStatus.SUBMITTED, by=by, at=at
+        )
+        send_templated_mail(
+            to=application.applicant.email,
+            template="applicants/email/receipt",
+            context={
+                "application": application,
+                "profile": application.applicant.profile,
+                "documents": list(application.documents.all()),
+            },
+        )
+    return application
+
+
+def application_can_withdraw(application: Application) -> bool:
+    return (
+        application.cohort.decisions_released_at is None
+        and application.status in WITHDRAWABLE_STATES
+    )
+
+
+def application_withdraw(*, application: Application, by: User) -> Application:
+    if application.cohort.decisions_released_at is not None:
         raise ApplicationError(
-            _("The deadline for %(cohort)s has passed; your draft is kept.")
+            _("Decisions for %(cohort)s are out; please write to the programme team instead.")
             % {"cohort": application.cohort}
         )
-    return application_transition(
-        application=application, to=ApplicationStatus.SUBMITTED, by=by, at=at
-    )
+    if application.status not in WITHDRAWABLE_STATES:
+        raise ApplicationError(_("This application can no longer be withdrawn."))
+    return application_transition(application=application, to=ApplicationStatus.WITHDRAWN, by=by)

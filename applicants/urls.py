@@ -1,15 +1,65 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
+from .views import accounts, applicant, documents, public, staff
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("me/", views.applicant_home, name="applicant_home"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/verify/sent/", views.verification_sent, name="verification_sent"),
-    path("accounts/verify/<str:token>/", views.verify_email, name="verify_email"),
+    path("", public.home, name="home"),
+    path("calls/<slug:slug>/", public.call_detail, name="call_detail"),
+    path("calls/<slug:slug>/apply/", applicant.application_start, name="application_start"),
+    # The applicant's own pages
+    path("me/", applicant.applicant_home, name="applicant_home"),
+    path("me/applications/<int:pk>/", applicant.application_detail, name="application_detail"),
+    path(
+        "me/applications/<int:pk>/step/<str:step>/",
+        applicant.application_step,
+        name="application_step",
+    ),
+    path(
+        "me/applications/<int:pk>/documents/<str:kind>/",
+        applicant.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "me/applications/<int:pk>/documents/<str:kind>/delete/",
+        applicant.document_delete,
+        name="document_delete",
+    ),
+    path(
+        "me/applications/<int:pk>/consent-form/",
+        applicant.consent_form,
+        name="consent_form",
+    ),
+    path(
+        "me/applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"
+    ),
+    path(
+        "me/applications/<int:pk>/withdraw/",
+        applicant.application_withdraw,
+        name="application_withdraw",
+    ),
+    # Documents, for their owner and for authorised staff
+    path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    # The staff desk's side of the call
+    path("desk/cohorts/", staff.cohort_list, name="cohort_list"),
+    path("desk/cohorts/new/", staff.cohort_create, name="cohort_create"),
+    path("desk/cohorts/<slug:slug>/edit/", staff.cohort_update, name="cohort_update"),
+    path("desk/applications/", staff.application_list, name="staff_application_list"),
+    path(
+        "desk/applications/export.csv",
+        staff.application_export,
+        name="staff_application_export",
+    ),
+    path(
+        "desk/applications/<int:pk>/",
+        staff.application_detail,
+        name="staff_application_detail",
+    ),
+    # Accounts
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/verify/sent/", accounts.verification_sent, name="verification_sent"),
+    path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -4,12 +4,13 @@ import random
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from applicants import services as applicant_services
-from applicants.enums import ApplicationStatus, CohortStatus
+from applicants.enums import ApplicationStatus, CohortStatus, CrewRole, DocumentKind, EnglishLevel
 from applicants.models import Cohort, Country, User
 
 from .reference import load_reference_data, read_seed
@@ -110,7 +111,7 @@ class DemoBuilder:
             yield latin, native, gender, preferred
 
     def birth_date(self, cohort: Cohort) -> date:
-        age_days = self.rng.randint((cohort.min_age + 1) * 365, cohort.max_age * 365 - 30)
+        age_days = self.rng.randint(cohort.min_age * 365 + 30, (cohort.max_age + 1) * 365 - 30)
         return cohort.age_reference_date - timedelta(days=age_days)
 
     # Cohorts --------------------------------------------------------------------------
@@ -149,13 +150,17 @@ class DemoBuilder:
             **dates,
         )
         finished = row["status"] == CohortStatus.FINISHED
-        for code, country in sorted(self.countries.items()):
+        for number, (code, country) in enumerate(sorted(self.countries.items())):
             people = self.names(code, row["applicants_per_country"])
             for index, (legal, native, gender, preferred) in enumerate(people):
                 email = f"{slugify(legal)[:40]}.{row['slug']}.{code.lower()}{index}@example.org"
-                user = self.register(
-                    email=email,
-                    password=None,
+                user = self.register(email=email, password=None, profile={})
+                plan = FINISHED_PLAN[index] if finished else open_plan(index, number)
+                self.application(
+                    cohort,
+                    user,
+                    manager,
+                    plan,
                     profile={
                         "legal_name": legal,
                         "native_name": native,
@@ -164,30 +169,143 @@ class DemoBuilder:
                         "date_of_birth": self.birth_date(cohort),
                         "nationality": country,
                         "residence": country,
+                        "city": self.rng.choice(self.settings["cities"][code]),
+                        "languages": self.settings["languages"][code],
+                        "english_level": self.rng.choice(list(EnglishLevel)),
+                        "phone": self.settings["dialling"][code].format(
+                            self.rng.randint(100, 9999)
+                        ),
+                        "passport_number": f"{code}{self.rng.randint(1000000, 9999999)}",
+                        "passport_expires_on": cohort.onsite_ends_on
+                        + timedelta(days=self.rng.randint(400, 3000)),
                     },
                 )
-                self.application(cohort, user, manager, index, finished)
         if finished:
             applicant_services.cohort_set_status(
                 cohort=cohort, status=CohortStatus.FINISHED, by=manager
             )
         self.made.append(cohort.slug)
 
-    def application(self, cohort, user, manager, index, finished):
-        opened = cohort.opens_at + timedelta(days=self.rng.randint(1, 20), hours=index)
-        application = applicant_services.application_start(applicant=user, cohort=cohort, at=opened)
-        if not finished and index < 2:
-            return  # the first two of each country are still drafting
-        applicant_services.application_submit(
-            application=application, by=user, at=opened + timedelta(days=self.rng.randint(1, 9))
+    def answers(self):
+        idea = self.rng.choice(self.settings["ideas"])
+        others = [role for role in CrewRole if role != idea["role"]]
+        self.rng.shuffle(others)
+        return {
+            "role_1": idea["role"],
+            "role_2": others[0],
+            "role_3": others[1] if self.rng.random() < 0.6 else "",
+            "bio": self.rng.choice(self.settings["bios"]),
+            "motivation": self.settings["motivation"],
+            "logline": idea["logline"],
+            "synopsis": self.settings["synopsis"],
+            "showreel_url": f"https://vimeo.com/{self.rng.randint(100000000, 999999999)}",
+        }
+
+    def upload(self, application, user, kind, legal_name):
+        name = f"{kind}-{slugify(legal_name)}.pdf"
+        upload = SimpleUploadedFile(name, tiny_pdf(f"{kind}: {legal_name}"))
+        applicant_services.document_upload(
+            application=application, kind=kind, upload=upload, by=user
         )
-        if not finished:
+
+    def application(self, cohort, user, manager, plan, profile):
+        """Fill an application as far as `plan` says, then move it through its states."""
+        opened = cohort.opens_at + timedelta(
+            days=self.rng.randint(1, 20), minutes=self.rng.randint(0, 14 * 60)
+        )
+        application = applicant_services.application_start(applicant=user, cohort=cohort, at=opened)
+        fill, states = plan
+        applicant_services.application_save_step(
+            application=application,
+            by=user,
+            profile=profile,
+            answers=self.answers() if fill != "profile" else None,
+        )
+        if fill in ("profile", "answers"):
             return
-        S = ApplicationStatus
-        steps = [S.ACCEPTED, S.OFFER_ACCEPTED] if index < cohort.seats_per_country else [S.REJECTED]
-        for status in steps:
-            applicant_services.application_transition(
+        for kind in applicant_services.DOCUMENTS_REQUIRED:
+            self.upload(application, user, kind, profile["legal_name"])
+        if cohort.age_on_reference_date(profile["date_of_birth"]) < 18:
+            guardian = f"{profile['legal_name'].split(' ')[-1]} (parent)"
+            applicant_services.application_save_step(
                 application=application,
-                to=status,
-                by=user if status == S.OFFER_ACCEPTED else manager,
+                by=user,
+                answers={"guardian_name": guardian, "guardian_email": f"guardian.{user.email}"},
             )
+            self.upload(application, user, DocumentKind.CONSENT, profile["legal_name"])
+        if states is None:
+            return
+        submitted = opened + timedelta(
+            days=self.rng.randint(1, 9), minutes=self.rng.randint(0, 600)
+        )
+        applicant_services.application_submit(application=application, by=user, at=submitted)
+        # Decisions come after the deadline of a finished call, within days on the open one.
+        base = cohort.closes_at if cohort.closes_at < self.now else submitted
+        decided = base + timedelta(days=self.rng.randint(2, 6), minutes=self.rng.randint(0, 480))
+        for status in states:
+            by = user if status in APPLICANT_MOVES else manager
+            decided += timedelta(hours=self.rng.randint(2, 48))
+            applicant_services.application_transition(
+                application=application, to=status, by=by, at=min(decided, self.now)
+            )
+
+
+S = ApplicationStatus
+APPLICANT_MOVES = {S.OFFER_ACCEPTED, S.OFFER_DECLINED, S.WITHDRAWN}
+# (how far the applicant filled it in, the states after submitting; None: not submitted)
+FINISHED_PLAN = [
+    ("all", [S.ACCEPTED, S.OFFER_ACCEPTED]),
+    ("all", [S.ACCEPTED, S.OFFER_ACCEPTED]),
+    ("all", [S.REJECTED]),
+]
+DECISIONS = [
+    [S.ACCEPTED],
+    [S.WAITLISTED],
+    [S.REJECTED],
+    [S.ACCEPTED, S.OFFER_ACCEPTED],
+    [S.ACCEPTED, S.OFFER_DECLINED],
+]
+
+
+def open_plan(index: int, country_number: int):
+    """The open call's mix: drafts at every stage, submissions, and every later state."""
+    if index == 0:
+        return ("profile", None)
+    if index == 1:
+        return ("answers", None)
+    if index == 2:
+        return ("all", None)
+    if index == 8:
+        return ("all", [S.SHORTLISTED])
+    if index == 9:
+        return ("all", [S.WITHDRAWN])
+    if index >= 10:
+        return ("all", DECISIONS[(country_number * 3 + index) % len(DECISIONS)])
+    return ("all", [])
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF that says `text`: enough to stand for an applicant's document."""
+    safe = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

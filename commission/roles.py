@@ -30,6 +30,7 @@ ROLES = {
         "applicants.view_personal_data",
         "applicants.view_application",
         "applicants.change_application",
+        "applicants.view_applicationdocument",
         "applicants.view_auditentry",
         "shoots.view_authority",
         "shoots.view_location",
@@ -47,6 +48,9 @@ ROLES = {
         "shoots.change_location",
     ],
     LOGISTICS_COORDINATOR: [
+        # Names and nationalities for travel; passports and birth dates stay masked.
+        "applicants.view_application",
+        "applicants.view_applicantprofile",
         "applicants.view_cohort",
         "applicants.view_country",
         "shoots.view_authority",

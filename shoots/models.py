@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applicants.fields import HttpsURLField
+
 from .enums import AuthorityKind, District, LocationKind
 
 
@@ -13,7 +15,7 @@ class Authority(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=AuthorityKind.choices)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     lead_days = models.PositiveSmallIntegerField(
         _("permit lead time (days)"),
         default=14,

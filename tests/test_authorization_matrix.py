@@ -10,6 +10,11 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from applicants.models import ApplicationDocument
+from applicants.services import document_upload
+from tests.factories import ApplicationFactory
+from tests.factories.files import pdf
+
 ROLES = [
     "anonymous",
     "applicant",
@@ -34,10 +39,43 @@ def expect(default, **by_role):
     return answers
 
 
+def draft(w):
+    return {"pk": w["draft"].pk}
+
+
+# The applicant's own pages: staff are sent to their desk, anyone else's application is 404.
+OWN = expect(302, anonymous=LOGIN, applicant=200, other_applicant=404)
+POST_ONLY = expect(405)
+# Reading applications on the desk: programme managers and logistics coordinators.
+READS_APPLICATIONS = expect(
+    403, anonymous=LOGIN, manager=200, logistics=200, reviewer=403, permits_officer=403
+)
+MANAGES_COHORTS = expect(403, anonymous=LOGIN, manager=200)
+
 # url name -> (kwargs maker taking the objects of `world`, {role: GET status})
 MATRIX = {
     "home": (None, expect(302, anonymous=200)),
+    "call_detail": (lambda w: {"slug": w["draft"].cohort.slug}, expect(200)),
+    "application_start": (lambda w: {"slug": w["draft"].cohort.slug}, POST_ONLY),
     "applicant_home": (None, expect(302, anonymous=LOGIN, applicants=200)),
+    "application_detail": (draft, OWN),
+    "application_step": (lambda w: {"pk": w["draft"].pk, "step": "profile"}, OWN),
+    "document_upload": (lambda w: {"pk": w["draft"].pk, "kind": "cv"}, POST_ONLY),
+    "document_delete": (lambda w: {"pk": w["draft"].pk, "kind": "cv"}, POST_ONLY),
+    "consent_form": (draft, OWN),
+    "application_submit": (draft, POST_ONLY),
+    "application_withdraw": (draft, OWN),
+    # Nobody but the owner and staff who read submitted applications learns a document exists.
+    "document_download": (
+        lambda w: {"pk": w["submitted"].documents.first().pk},
+        expect(404, applicant=200, manager=200, logistics=200),
+    ),
+    "cohort_list": (None, expect(403, anonymous=LOGIN, staff=200)),
+    "cohort_create": (None, MANAGES_COHORTS),
+    "cohort_update": (lambda w: {"slug": w["draft"].cohort.slug}, MANAGES_COHORTS),
+    "staff_application_list": (None, READS_APPLICATIONS),
+    "staff_application_export": (None, READS_APPLICATIONS),
+    "staff_application_detail": (lambda w: {"pk": w["submitted"].pk}, READS_APPLICATIONS),
     "signup": (None, expect(302, anonymous=200)),
     "verification_sent": (None, expect(200)),
     "verify_email": (lambda w: {"token": "not-a-token"}, expect(200)),
@@ -71,6 +109,15 @@ def test_every_url_has_a_declared_expectation():
 
 @pytest.fixture
 def world(db, applicant, other_applicant, manager, reviewer, permits_officer, logistics):
+    draft = ApplicationFactory(applicant=applicant)
+    # A minor, so that the guardian's consent form is theirs to see.
+    profile = applicant.profile
+    reference = draft.cohort.age_reference_date
+    profile.date_of_birth = reference.replace(year=reference.year - 17)
+    profile.save()
+    submitted = ApplicationFactory(applicant=applicant, status="submitted")
+    document_upload(application=draft, kind="cv", upload=pdf(), by=applicant)
+    ApplicationDocument.objects.filter(application=draft).update(application=submitted)
     return {
         "users": {
             "applicant": applicant,
@@ -80,13 +127,17 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
             "permits_officer": permits_officer,
             "logistics": logistics,
         },
+        "draft": draft,
+        "submitted": submitted,
     }
 
 
 def get_as(client, world, role, url):
     if role != "anonymous":
         client.force_login(world["users"][role])
-    return client.get(url)
+    response = client.get(url)
+    response.close()  # a file download holds its file open until closed
+    return response
 
 
 @pytest.mark.parametrize("role", ROLES)

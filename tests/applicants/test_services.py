@@ -8,7 +8,13 @@ from django.utils import timezone
 from applicants import services
 from applicants.enums import ApplicationStatus
 from applicants.models import Application, AuditEntry, User
-from tests.factories import ApplicantFactory, ApplicationFactory, CohortFactory, CountryFactory
+from tests.factories import (
+    ApplicantFactory,
+    ApplicationFactory,
+    CohortFactory,
+    CompleteApplicationFactory,
+    CountryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +143,7 @@ def test_application_submit_after_the_deadline_keeps_the_draft():
 
 
 def test_application_submit_records_the_time_and_an_audit_entry():
-    application = ApplicationFactory()
+    application = CompleteApplicationFactory(with_documents=True)
 
     services.application_submit(application=application, by=application.applicant)
 
@@ -182,3 +188,13 @@ def test_profile_update_refuses_a_10000_character_name_and_keeps_the_old_one():
         services.profile_update(user=user, legal_name="ក" * 10_000)
     user.profile.refresh_from_db()
     assert user.profile.legal_name == "Chan Sokha"
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [("N01234567", "••••••567"), ("AB12", "•••2"), ("A1", "••"), ("", "")],
+)
+def test_masked_passport_number_shows_at_most_a_third_and_never_more_than_three(number, masked):
+    profile = ApplicantFactory(profile__passport_number=number).profile
+
+    assert profile.masked_passport_number == masked

@@ -32,3 +32,18 @@ def test_every_changelist_answers_a_search_in_khmer_script(client):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = client.get(url, {"q": "ចាន់"})
         assert response.status_code == 200, model
+
+
+def test_the_profile_admin_hides_passport_and_birth_date_from_staff_without_the_right(
+    client, manager, logistics
+):
+    profile = ApplicationFactory(applicant__profile__passport_number="N01234567").applicant.profile
+    url = reverse("admin:applicants_applicantprofile_change", args=[profile.pk])
+
+    client.force_login(manager)
+    assert "N01234567" in client.get(url).content.decode()
+    client.force_login(logistics)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "N01234567" not in response.content.decode()
+    assert "date_of_birth" not in response.content.decode()

@@ -50,8 +50,9 @@ def test_desk_query_count_is_constant(client, manager, django_assert_num_queries
         ApplicationFactory(cohort=CohortFactory())
     client.force_login(manager)
 
-    # session, user, the user's groups, cohorts with their counts
-    with django_assert_num_queries(4):
+    # session, user, the user's groups, the user's and the groups' permissions (for the
+    # navigation), cohorts with their counts
+    with django_assert_num_queries(6):
         client.get(reverse("desk"))
 
 

@@ -3,9 +3,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from applicants.enums import ApplicationStatus
 from applicants.models import ApplicantProfile, Application, Cohort, Country, User
+from applicants.services import application_missing_items
 from shoots.models import Location
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +24,21 @@ SCRIPTS = {
 }
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, built once for this module and rolled back after it."""
+    uploads = tmp_path_factory.mktemp("uploads")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=uploads,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
 
 
 def test_seed_demo_twice_duplicates_nothing(demo):
@@ -58,6 +73,22 @@ def test_seed_demo_names_people_in_their_own_scripts(demo):
 
     for script, pattern in SCRIPTS.items():
         assert re.search(pattern, native_names), script
+
+
+def test_seed_demo_fly_2026_has_150_applications_in_every_state_from_every_country(demo):
+    applications = Application.objects.filter(cohort__slug="fly-2026")
+
+    assert applications.count() >= 150
+    assert set(applications.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert applications.values("applicant__profile__nationality").distinct().count() == 12
+
+
+def test_seed_demo_submitted_applications_are_complete_with_documents(demo):
+    submitted = Application.objects.filter(cohort__slug="fly-2026", status="submitted")
+
+    for application in submitted[:20]:
+        assert application_missing_items(application) == []
+        assert application.documents.count() >= 3
 
 
 def test_seed_demo_fly_2025_is_a_finished_selection_with_two_seats_per_country(demo):

@@ -1,21 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
-from .forms import SignupForm
-
-
-def home(request):
-    """The front door: open calls for visitors, each signed-in user's own home."""
-    if request.user.is_authenticated:
-        return redirect("desk" if request.user.is_staff else "applicant_home")
-    return render(request, "applicants/home.html", {"cohorts": selectors.open_cohorts()})
+from .. import services
+from ..forms import SignupForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,16 +46,3 @@ def verify_email(request, token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
     return redirect(reverse("home"))
-
-
-@login_required
-def applicant_home(request):
-    if request.user.is_staff:
-        return redirect("desk")
-    if not request.user.has_perm("applicants.use_applicant_home"):
-        raise PermissionDenied
-    context = {
-        "applications": selectors.applications_of_applicant(user=request.user),
-        "cohorts": selectors.open_cohorts(),
-    }
-    return render(request, "applicants/applicant/home.html", context)
