@@ -479,7 +479,7 @@ def application_submit(
     at = at or timezone.now()
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("cohort", "applicant__profile__nationality")
             .get(pk=application.pk)
         )

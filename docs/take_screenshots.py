@@ -16,9 +16,12 @@ PASSWORD = "incubator-demo"  # noqa: S105 (the published demo password)
 SHOTS = [
     # (file, who logs in, path, viewport width)
     ("open-calls-phone.png", None, "/", 390),
+    ("call-phone.png", None, "/calls/fly-2026/", 390),
     ("signup-phone.png", None, "/accounts/signup/", 390),
     ("applicant-home-phone.png", "applicant@example.org", "/me/", 390),
+    ("application-step-phone.png", "applicant@example.org", "/me/", 390),
     ("staff-desk.png", "manager@example.org", "/desk/", 1280),
+    ("staff-applications.png", "manager@example.org", "/desk/applications/?status=submitted", 1280),
 ]
 
 
@@ -35,6 +38,9 @@ def main():
                 page.fill("#id_password", PASSWORD)
                 page.click("input[type=submit]")
             page.goto(BASE + path)
+            if name == "application-step-phone.png":
+                page.get_by_role("link", name="FLY 2026 Busan").first.click()
+                page.get_by_role("link", name="2. Filmmaking").click()
             page.screenshot(path=OUT / name, full_page=True)
             page.close()
         browser.close()

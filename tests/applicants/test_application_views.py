@@ -167,7 +167,6 @@ def test_the_owner_downloads_a_document_as_an_attachment_that_is_not_sniffed(cli
     assert response["Content-Disposition"] == 'attachment; filename="cv.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
 
 
 def test_submitting_an_incomplete_application_lists_what_is_missing_with_links(client, draft):
