@@ -1,4 +1,4 @@
-"""The staff home and the applicant home at 10 and at 1,000 applications."""
+"""The homes and the desk's list of applications, at 10 and at 1,000 applications."""
 
 from django.utils import timezone
 
@@ -31,9 +31,15 @@ def populate(applications: int) -> dict:
 
 BENCHMARKS = [
     (
-        "Homes: query count and time at 10 and at 1,000 applications",
+        "Homes and the applications list: queries and time at 10 and at 1,000 applications",
         10,
         1000,
-        {"staff home": ("/desk/", "manager"), "applicant home": ("/me/", "applicant")},
+        # page: (url, who looks, rows per batch for a streamed export, else None)
+        {
+            "staff home": ("/desk/", "manager", None),
+            "applicant home": ("/me/", "applicant", None),
+            "applications": ("/desk/applications/", "manager", None),
+            "applications csv": ("/desk/applications/export.csv", "manager", 500),
+        },
     ),
 ]
