@@ -68,15 +68,29 @@ class ApplicantProfileAdmin(admin.ModelAdmin):
     list_select_related = ["nationality", "residence"]
     autocomplete_fields = ["user"]
 
+    def get_queryset(self, request):
+        # People who only ever drafted are nobody's business on the desk.
+        submitted = Application.objects.filter(submitted_at__isnull=False)
+        return super().get_queryset(request).filter(user__applications__in=submitted).distinct()
+
     def get_exclude(self, request, obj=None):
         # Passport numbers and birth dates are for programme managers only.
         if request.user.has_perm("applicants.view_personal_data"):
             return []
         return PERSONAL_DATA
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?passport_number__startswith=N0 would spell a number out letter by letter.
+        personal = lookup.split("__")[0] in PERSONAL_DATA
+        if personal and not (request and request.user.has_perm("applicants.view_personal_data")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: applicants write applications, the desk's services move them."""
+
     list_display = ["applicant", "cohort", "status", "submitted_at", "updated_at"]
     list_filter = ["cohort", "status"]
     search_fields = [
@@ -85,8 +99,19 @@ class ApplicationAdmin(admin.ModelAdmin):
         "applicant__profile__native_name",
     ]
     list_select_related = ["applicant", "cohort"]
-    readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
-    autocomplete_fields = ["applicant"]
+
+    def get_queryset(self, request):
+        # Staff never read a draft, not even here.
+        return super().get_queryset(request).filter(submitted_at__isnull=False)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApplicationDocument)
@@ -112,6 +137,9 @@ class ApplicationDocumentAdmin(admin.ModelAdmin):
     def download(self, document):
         url = reverse("document_download", kwargs={"pk": document.pk})
         return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(application__submitted_at__isnull=False)
 
     def has_add_permission(self, request):
         return False

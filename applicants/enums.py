@@ -46,20 +46,10 @@ class Gender(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
-# What an applicant sees of their own state: decisions show only once released, and the
-# desk's working states (shortlisted) read as "Submitted".
-APPLICANT_VISIBLE_STATES = {
-    S.DRAFT,
-    S.SUBMITTED,
-    S.ACCEPTED,
-    S.WAITLISTED,
-    S.REJECTED,
-    S.OFFER_ACCEPTED,
-    S.OFFER_DECLINED,
-    S.WITHDRAWN,
-}
-# An applicant may withdraw from these states until the cohort's decisions are released.
-WITHDRAWABLE_STATES = {S.DRAFT, S.SUBMITTED, S.SHORTLISTED, S.ACCEPTED, S.WAITLISTED, S.REJECTED}
+# Decisions are held as pending until the cohort releases them all together; until then an
+# applicant reads them, like the desk's working state "shortlisted", as "Submitted".
+DECISION_STATES = {S.ACCEPTED, S.WAITLISTED, S.REJECTED}
+DESK_STATES = {S.SHORTLISTED}
 
 
 class CrewRole(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import ApplicationStatus, CrewRole, DocumentKind, Gender
 from .models import Application, ApplicationDocument, Cohort, Country
 from .services import DOCUMENTS_REQUIRED
+from .validators import EARLIEST_DAY, LATEST_DAY, validate_plausible_date
 
 MINOR_UNTIL = 18
 
@@ -25,13 +26,16 @@ AGE_BANDS = {
 ANY_REQUIRED = "any"
 
 
-def born_by_for_age(reference: date, age: int) -> date:
-    """The latest birth date of someone who is `age` or older on `reference`.
+def born_by_for_age(reference: date, age: int) -> date | None:
+    """The latest birth date of someone who is `age` or older on `reference`, or None when
+    that is before 1 January of year 1: then no birth date we can store is old enough.
 
     Matches `Cohort.age_on_reference_date`: on a 29 February reference day in a year without
     one, the birthday that has passed is 28 February.
     """
     year = reference.year - age
+    if year < date.min.year:
+        return None  # an implausible reference date, such as year 10 in a row saved long ago
     try:
         return reference.replace(year=year)
     except ValueError:
@@ -42,16 +46,23 @@ def age_band_q(band: str, reference_dates) -> Q:
     """Applications whose applicant's age on their cohort's reference date is in `band`.
 
     Exact date bounds per reference date, ORed: no date arithmetic in SQL, so it is exact on
-    birthdays and the same on SQLite and PostgreSQL.
+    birthdays and the same on SQLite and PostgreSQL. On a reference date too early to give a
+    bound (no one can be that old yet), a lowest age leaves the cohort out and an age no
+    longer in the band bounds nothing.
     """
     _label, lowest, beyond = AGE_BANDS[band]
     query = Q(pk__in=[])
     for reference in reference_dates:
         bounds = Q(cohort__age_reference_date=reference)
         if lowest is not None:
-            bounds &= Q(applicant__profile__date_of_birth__lte=born_by_for_age(reference, lowest))
+            born_by = born_by_for_age(reference, lowest)
+            if born_by is None:
+                continue
+            bounds &= Q(applicant__profile__date_of_birth__lte=born_by)
         if beyond is not None:
-            bounds &= Q(applicant__profile__date_of_birth__gt=born_by_for_age(reference, beyond))
+            born_by = born_by_for_age(reference, beyond)
+            if born_by is not None:
+                bounds &= Q(applicant__profile__date_of_birth__gt=born_by)
         query |= bounds & Q(applicant__profile__date_of_birth__isnull=False)
     return query
 
@@ -70,10 +81,14 @@ def missing_documents_q(kind: str, reference_dates) -> Q | Exists:
         query |= document_missing_q(required)
     minors = Q(pk__in=[])
     for reference in reference_dates:
-        minors |= Q(
-            cohort__age_reference_date=reference,
-            applicant__profile__date_of_birth__gt=born_by_for_age(reference, MINOR_UNTIL),
+        born_by = born_by_for_age(reference, MINOR_UNTIL)
+        # With no bound, everyone with a birth date is a minor, as the model counts it.
+        born_after = (
+            Q(applicant__profile__date_of_birth__isnull=False)
+            if born_by is None
+            else Q(applicant__profile__date_of_birth__gt=born_by)
         )
+        minors |= Q(cohort__age_reference_date=reference) & born_after
     return query | (minors & document_missing_q(DocumentKind.CONSENT))
 
 
@@ -92,7 +107,27 @@ def missing_documents(application: Application) -> list[DocumentKind]:
 
 
 def korea_day_start(day: date) -> datetime:
+    """The first instant of `day` in Korea. Takes a day from EARLIEST_DAY to LATEST_DAY + 1:
+    the date filters refuse any other, as near date.min or date.max it overflows."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+class DayField(forms.DateField):
+    """A date from EARLIEST_DAY to LATEST_DAY (a query string may ask for 9999-12-31, which
+    neither the next day nor the conversion to UTC survives); any other is a form error."""
+
+    default_validators = [validate_plausible_date]
+
+
+class KoreaDayFilter(django_filters.DateFilter):
+    """A day in Korea time, from the query string: every date filter here is one of these."""
+
+    field_class = DayField
+
+    def __init__(self, *args, **kwargs):
+        attrs = {"type": "date", "min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}
+        kwargs.setdefault("widget", forms.DateInput(attrs=attrs))
+        super().__init__(*args, **kwargs)
 
 
 def reference_dates() -> list[date]:
@@ -154,15 +189,11 @@ class ApplicationFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (label, _low, _beyond) in AGE_BANDS.items()],
         method="filter_age",
     )
-    submitted_from = django_filters.DateFilter(
-        label=_("Submitted from (Korea time)"),
-        method="filter_submitted_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    submitted_from = KoreaDayFilter(
+        label=_("Submitted from (Korea time)"), method="filter_submitted_from"
     )
-    submitted_to = django_filters.DateFilter(
-        label=_("Submitted until (Korea time)"),
-        method="filter_submitted_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    submitted_to = KoreaDayFilter(
+        label=_("Submitted until (Korea time)"), method="filter_submitted_to"
     )
     missing = django_filters.ChoiceFilter(
         label=_("Missing document"),

@@ -1,9 +1,10 @@
+import unicodedata
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .enums import (
-    APPLICANT_VISIBLE_STATES,
+    DECISION_STATES,
+    DESK_STATES,
     ApplicationStatus,
     CohortStatus,
     CrewRole,
@@ -22,7 +24,13 @@ from .enums import (
     Gender,
 )
 from .fields import HttpsURLField
-from .validators import WordLimitValidator, validate_latin_name
+from .validators import (
+    WordLimitValidator,
+    validate_birth_date,
+    validate_latin_name,
+    validate_plausible_date,
+    validate_time_zone,
+)
 
 WORD_LIMITS = {"bio": 150, "filmography": 300, "motivation": 400, "logline": 50, "synopsis": 300}
 
@@ -90,7 +98,9 @@ class Country(models.Model):
     code = models.CharField(_("ISO code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_asean = models.BooleanField(_("ASEAN member"), default=False)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
 
     class Meta:
         verbose_name = _("country")
@@ -110,18 +120,20 @@ class Cohort(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CohortStatus.choices, default=CohortStatus.DRAFT
     )
-    opens_at = models.DateTimeField(_("call opens"))
-    closes_at = models.DateTimeField(_("call closes"))
+    opens_at = models.DateTimeField(_("call opens"), validators=[validate_plausible_date])
+    closes_at = models.DateTimeField(_("call closes"), validators=[validate_plausible_date])
     eligible_countries = models.ManyToManyField(
         Country, related_name="cohorts", verbose_name=_("eligible countries")
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=16)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), default=25)
-    age_reference_date = models.DateField(_("age reference date"))
+    age_reference_date = models.DateField(
+        _("age reference date"), validators=[validate_plausible_date]
+    )
     seats_per_country = models.PositiveSmallIntegerField(_("seats per country"), default=2)
     team_count = models.PositiveSmallIntegerField(_("number of teams"), default=2)
-    onsite_starts_on = models.DateField(_("on-site from"))
-    onsite_ends_on = models.DateField(_("on-site until"))
+    onsite_starts_on = models.DateField(_("on-site from"), validators=[validate_plausible_date])
+    onsite_ends_on = models.DateField(_("on-site until"), validators=[validate_plausible_date])
     decisions_released_at = models.DateTimeField(_("decisions released"), null=True, blank=True)
 
     class Meta:
@@ -186,7 +198,9 @@ class ApplicantProfile(models.Model):
     )
     native_name = models.CharField(_("name in your own script"), max_length=200, blank=True)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
+    )
     nationality = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
@@ -220,7 +234,9 @@ class ApplicantProfile(models.Model):
         _("English"), max_length=20, choices=EnglishLevel.choices, blank=True
     )
     passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
-    passport_expires_on = models.DateField(_("passport valid until"), null=True, blank=True)
+    passport_expires_on = models.DateField(
+        _("passport valid until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -233,16 +249,24 @@ class ApplicantProfile(models.Model):
     def __str__(self):
         return self.display_name
 
+    def clean(self):
+        # One spelling for every name, however a phone's keyboard composed it: search relies
+        # on it (a Vietnamese "ễ" may arrive as one character or as three).
+        for name in ("legal_name", "native_name", "preferred_name", "city"):
+            setattr(self, name, unicodedata.normalize("NFC", getattr(self, name)))
+
     @property
     def display_name(self):
         return self.preferred_name or self.legal_name or self.user.email
 
     @property
     def masked_passport_number(self):
-        """At most the last three characters, never more than a third of the number."""
+        """At most the last three characters, never more than a third, nor the length."""
         number = self.passport_number
+        if not number:
+            return ""
         shown = min(3, len(number) // 3)
-        return "•" * (len(number) - shown) + number[len(number) - shown :]
+        return "••••••" + number[len(number) - shown :]
 
 
 class Application(models.Model):
@@ -314,6 +338,7 @@ class Application(models.Model):
     )
     guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
     guardian_email = models.EmailField(_("guardian's e-mail address"), blank=True)
+    audit_entries = GenericRelation("AuditEntry", related_query_name="application")
 
     class Meta:
         verbose_name = _("application")
@@ -328,12 +353,29 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.applicant} → {self.cohort}"
 
+    def states_hidden_from_applicant(self):
+        """Working states, and decisions until the cohort releases them."""
+        if self.cohort.decisions_released_at is None:
+            return DESK_STATES | DECISION_STATES
+        return DESK_STATES
+
     @property
     def applicant_status_label(self):
-        """The state as the applicant sees it: the desk's working states read as Submitted."""
-        if self.status in APPLICANT_VISIBLE_STATES:
-            return self.get_status_display()
-        return ApplicationStatus.SUBMITTED.label
+        """The state as the applicant sees it: hidden states read as Submitted."""
+        if self.status in self.states_hidden_from_applicant():
+            return ApplicationStatus.SUBMITTED.label
+        return self.get_status_display()
+
+    @property
+    def applicant_history(self):
+        """The state changes the applicant may see, from prefetched `audit_entries`."""
+        hidden = self.states_hidden_from_applicant()
+        return [
+            entry
+            for entry in self.audit_entries.all()
+            if entry.action in ("application.started", "application.status")
+            and entry.to_state not in hidden
+        ]
 
 
 def document_path(document, filename):

@@ -2,8 +2,6 @@
 
 import rules
 
-from .enums import ApplicationStatus
-
 
 @rules.predicate
 def is_applicant(user):
@@ -22,7 +20,7 @@ def reads_applications(user):
 
 @rules.predicate
 def is_submitted(user, document):
-    return document.application.status != ApplicationStatus.DRAFT
+    return document.application.submitted_at is not None
 
 
 rules.add_perm("applicants.use_applicant_home", is_applicant)

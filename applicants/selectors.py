@@ -1,10 +1,10 @@
 """Reads of the call, with their joins done: views take querysets from here only."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .enums import APPLICANT_VISIBLE_STATES, ApplicationStatus, CohortStatus
+from .enums import ApplicationStatus, CohortStatus
 from .models import ApplicantProfile, Application, ApplicationDocument, AuditEntry, Cohort
 
 
@@ -41,6 +41,16 @@ def applications_of_applicant(*, user) -> QuerySet[Application]:
     )
 
 
+def applications_with_history(*, user) -> QuerySet[Application]:
+    """The applicant's applications, each with its state changes in one more query."""
+    changes = AuditEntry.objects.filter(
+        action__in=["application.started", "application.status"]
+    ).order_by("created_at", "pk")
+    return applications_of_applicant(user=user).prefetch_related(
+        Prefetch("audit_entries", queryset=changes)
+    )
+
+
 def documents() -> QuerySet[ApplicationDocument]:
     return ApplicationDocument.objects.select_related("application")
 
@@ -53,7 +63,7 @@ def status_history(*, application, for_applicant: bool) -> QuerySet[AuditEntry]:
         action__in=["application.started", "application.status"],
     ).select_related("actor")
     if for_applicant:
-        entries = entries.filter(to_state__in=APPLICANT_VISIBLE_STATES)
+        entries = entries.exclude(to_state__in=application.states_hidden_from_applicant())
     return entries
 
 
@@ -69,9 +79,9 @@ def cohorts_with_counts() -> QuerySet[Cohort]:
 
 
 def applications_for_staff() -> QuerySet[Application]:
-    """Every application but drafts: staff never read a draft."""
+    """Every application that was submitted: staff never read a draft, withdrawn or not."""
     return (
-        Application.objects.exclude(status=ApplicationStatus.DRAFT)
+        Application.objects.filter(submitted_at__isnull=False)
         .select_related(
             "cohort", "applicant__profile__nationality", "applicant__profile__residence"
         )

@@ -10,14 +10,15 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .enums import (
     APPLICATION_TRANSITIONS,
-    WITHDRAWABLE_STATES,
     ApplicationStatus,
     ApplicationStep,
     CohortStatus,
@@ -180,7 +181,11 @@ def cohort_create(
     )
     cohort.full_clean()
     with transaction.atomic():
-        cohort.save()
+        try:
+            with transaction.atomic():
+                cohort.save()
+        except IntegrityError as error:  # another manager took the slug a moment ago
+            raise ValidationError({"slug": _("A cohort with this slug exists.")}) from error
         cohort.eligible_countries.set(eligible_countries)
         audit(actor=by, subject=cohort, action="cohort.created", to_state=status)
     return cohort
@@ -364,7 +369,7 @@ def application_missing_items(application: Application) -> list[MissingItem]:
                         "min": cohort.min_age,
                         "max": cohort.max_age,
                         "age": age,
-                        "date": cohort.age_reference_date.strftime("%d %b %Y"),
+                        "date": date_format(cohort.age_reference_date, "j M Y"),
                     },
                 )
             )
@@ -377,7 +382,7 @@ def application_missing_items(application: Application) -> list[MissingItem]:
             MissingItem(
                 S.PROFILE,
                 _("Your passport must be valid until at least %(date)s.")
-                % {"date": cohort.onsite_ends_on.strftime("%d %b %Y")},
+                % {"date": date_format(cohort.onsite_ends_on, "j M Y")},
             )
         )
     for name in FILMMAKING_REQUIRED:
@@ -405,6 +410,33 @@ def application_missing_items(application: Application) -> list[MissingItem]:
     return [MissingItem(item.step, item.label[:1].upper() + item.label[1:]) for item in items]
 
 
+LIVE_STATES = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.OFFER_ACCEPTED,
+]
+
+
+def _require_profile_unlocked(application: Application) -> None:
+    """The profile is part of every submitted application that is still being decided on."""
+    live = (
+        Application.objects.filter(applicant=application.applicant_id, status__in=LIVE_STATES)
+        .exclude(cohort__status=CohortStatus.FINISHED)
+        .select_related("cohort")
+        .first()
+    )
+    if live:
+        raise ApplicationError(
+            _(
+                "Your details are part of your submitted application to %(cohort)s, so they "
+                "stay as they are; write to the programme team to correct them."
+            )
+            % {"cohort": live.cohort}
+        )
+
+
 def _require_draft(application: Application) -> None:
     if application.status != ApplicationStatus.DRAFT:
         raise ApplicationError(_("This application is submitted and can no longer be changed."))
@@ -422,6 +454,7 @@ def application_save_step(
         application = Application.objects.select_for_update().get(pk=application.pk)
         _require_draft(application)
         if profile:
+            _require_profile_unlocked(application)
             profile_update(user=application.applicant, **profile)
         if answers:
             for name, value in answers.items():
@@ -435,6 +468,7 @@ def document_upload(
     *, application: Application, kind: str, upload, by: User
 ) -> ApplicationDocument:
     """Store an uploaded document, replacing one of the same kind; refused files keep the old."""
+    _require_draft(application)
     content_type = validate_upload(upload, kind)
     original_name = document_display_name(upload.name, kind, content_type)
     with transaction.atomic():
@@ -507,18 +541,26 @@ def application_submit(
 
 
 def application_can_withdraw(application: Application) -> bool:
+    """Until decisions are released, whatever state the desk has it in."""
     return (
         application.cohort.decisions_released_at is None
-        and application.status in WITHDRAWABLE_STATES
+        and ApplicationStatus.WITHDRAWN in APPLICATION_TRANSITIONS[application.status]
     )
 
 
 def application_withdraw(*, application: Application, by: User) -> Application:
-    if application.cohort.decisions_released_at is not None:
-        raise ApplicationError(
-            _("Decisions for %(cohort)s are out; please write to the programme team instead.")
-            % {"cohort": application.cohort}
+    with transaction.atomic():
+        # The cohort's row is what a release of decisions locks: no withdrawal slips past it.
+        cohort = Cohort.objects.select_for_update().get(pk=application.cohort_id)
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        application.cohort = cohort
+        if cohort.decisions_released_at is not None:
+            raise ApplicationError(
+                _("Decisions for %(cohort)s are out; please write to the programme team instead.")
+                % {"cohort": cohort}
+            )
+        if not application_can_withdraw(application):
+            raise ApplicationError(_("This application can no longer be withdrawn."))
+        return application_transition(
+            application=application, to=ApplicationStatus.WITHDRAWN, by=by
         )
-    if application.status not in WITHDRAWABLE_STATES:
-        raise ApplicationError(_("This application can no longer be withdrawn."))
-    return application_transition(application=application, to=ApplicationStatus.WITHDRAWN, by=by)

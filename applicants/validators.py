@@ -2,6 +2,8 @@
 
 import re
 import unicodedata
+import zoneinfo
+from datetime import date
 from pathlib import PurePath
 
 import filetype
@@ -15,13 +17,19 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
-TYPE_NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 ALLOWED_TYPES = {
     DocumentKind.CV: [PDF],
     DocumentKind.PORTFOLIO: [PDF],
     DocumentKind.PASSPORT: [PDF, JPEG, PNG],
     DocumentKind.RECOMMENDATION: [PDF],
     DocumentKind.CONSENT: [PDF, JPEG, PNG],
+}
+
+WRONG_TYPE = {
+    (PDF,): _("This file is not a PDF, whatever its name says. Please upload a PDF."),
+    (PDF, JPEG, PNG): _(
+        "This file is not a PDF, JPEG or PNG, whatever its name says. Please upload one of those."
+    ),
 }
 
 # Latin letters as in a passport, with the accents some carry and Malaysia's a/l and a/p.
@@ -76,7 +84,6 @@ def detect_content_type(upload) -> str | None:
 def validate_upload(upload, kind: str) -> str:
     """Refuse a file of the wrong type or size for this kind; returns its real content type."""
     allowed = ALLOWED_TYPES[kind]
-    names = " or ".join(TYPE_NAMES[mime] for mime in allowed)
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _(
@@ -90,11 +97,7 @@ def validate_upload(upload, kind: str) -> str:
         raise ValidationError(_("This file is empty."), code="empty")
     content_type = detect_content_type(upload)
     if content_type not in allowed:
-        raise ValidationError(
-            _("This file is not a %(types)s, whatever its name says. Please upload a %(types)s.")
-            % {"types": names},
-            code="wrong_type",
-        )
+        raise ValidationError(WRONG_TYPE[tuple(allowed)], code="wrong_type")
     return content_type
 
 
@@ -108,3 +111,33 @@ def safe_file_stem(name: str, fallback: str) -> str:
         char if unicodedata.category(char)[0] in "LMN" or char == "-" else "_" for char in stem
     )
     return re.sub(r"_+", "_", kept).strip("_")[:100] or fallback
+
+
+# The years a programme date may fall in: a typo like 0026 is refused, and no date near
+# date.min or date.max reaches arithmetic or a time zone conversion that would overflow.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def validate_plausible_date(value):
+    if not EARLIEST_DAY.year <= value.year <= LATEST_DAY.year:
+        raise ValidationError(
+            _("Please give a date between the years %(earliest)s and %(latest)s."),
+            code="implausible_date",
+            params={"earliest": EARLIEST_DAY.year, "latest": LATEST_DAY.year},
+        )
+
+
+def validate_birth_date(value):
+    if value.year < 1900 or value > date.today():
+        raise ValidationError(_("Please give your real date of birth."), code="birth_date")
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            _("%(zone)s is not a time zone name such as Asia/Bangkok.") % {"zone": value},
+            code="time_zone",
+        ) from error

@@ -49,7 +49,7 @@ def own_application(request, pk):
 
 @applicant_required
 def applicant_home(request):
-    applications = list(selectors.applications_of_applicant(user=request.user))
+    applications = list(selectors.applications_with_history(user=request.user))
     applied = {application.cohort_id for application in applications}
     context = {
         "applications": applications,
@@ -144,7 +144,11 @@ def application_step(request, pk, step):
     if step not in services.application_steps(application):
         raise Http404
     if application.status != ApplicationStatus.DRAFT:
-        messages.info(request, _("This application is submitted; it can no longer be changed."))
+        messages.info(
+            request,
+            _("This application is %(status)s; it can no longer be changed.")
+            % {"status": application.applicant_status_label.lower()},
+        )
         return redirect("application_detail", pk=application.pk)
     form = step_forms(application, step, request.POST or None)
     if request.method == "POST" and form is not None:

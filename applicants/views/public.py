@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from .. import selectors
 
@@ -14,6 +15,5 @@ def call_detail(request, slug):
     """A cohort's call: who may apply, until when (in Korea time and the visitor's own)."""
     cohort = get_object_or_404(selectors.public_cohorts(), slug=slug)
     viewer_tz = selectors.viewer_time_zone(user=request.user)
-    return render(
-        request, "applicants/call/detail.html", {"cohort": cohort, "viewer_tz": viewer_tz}
-    )
+    context = {"cohort": cohort, "viewer_tz": viewer_tz, "now": timezone.now()}
+    return render(request, "applicants/call/detail.html", context)

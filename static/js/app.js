@@ -17,6 +17,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (zone && zone !== "Asia/Seoul") {
     document.querySelectorAll("time[data-local-time]").forEach((time) => {
+      if (time.parentElement.querySelector(`[data-zone="${zone}"]`)) return;
       const local = new Date(time.getAttribute("datetime")).toLocaleString(undefined, {
         day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
         timeZoneName: "short",

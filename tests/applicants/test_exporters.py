@@ -8,7 +8,7 @@ import pytest
 from applicants import selectors
 from applicants.enums import ApplicationStatus, DocumentKind
 from applicants.exporters import ApplicationExporter
-from tests.applicants.test_filters import submitted
+from tests.applicants.test_filters import absurd_cohort, submitted
 from tests.factories import CohortFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,5 +136,20 @@ def test_application_exporter_leaves_out_drafts(manager):
     cohort = CohortFactory()
     submitted(cohort=cohort, legal_name="Submitted Person")
     submitted(cohort=cohort, legal_name="Draft Person", status=ApplicationStatus.DRAFT)
+    submitted(
+        cohort=cohort,
+        legal_name="Withdrawn Draft",
+        status=ApplicationStatus.WITHDRAWN,
+        submitted_at=None,
+    )
 
     assert [row["Legal name"] for row in as_dicts(exported(manager))] == ["Submitted Person"]
+
+
+def test_application_exporter_writes_a_row_on_a_reference_date_in_year_10(manager):
+    submitted(cohort=absurd_cohort(), date_of_birth=date(2005, 4, 12))
+
+    row = as_dicts(exported(manager))[0]
+
+    assert row["Age on reference date"] == "-1995"
+    assert row["Missing documents"] == "Guardian's signed consent form"

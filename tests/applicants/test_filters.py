@@ -6,26 +6,34 @@ import pytest
 from applicants import selectors
 from applicants.enums import ApplicationStatus, DocumentKind
 from applicants.filters import ApplicationFilter, born_by_for_age, missing_documents
-from applicants.models import ApplicationDocument
+from applicants.models import ApplicationDocument, Cohort
 from tests.factories import ApplicantFactory, ApplicationFactory, CohortFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
 
 KOREA = ZoneInfo("Asia/Seoul")
 ALL_REQUIRED = [DocumentKind.CV, DocumentKind.PORTFOLIO, DocumentKind.PASSPORT]
+SUBMITTED_AT = datetime(2026, 3, 1, 12, tzinfo=KOREA)
+UNSET = object()
 
 
 def submitted(
     *,
     cohort=None,
     status=ApplicationStatus.SUBMITTED,
-    submitted_at=None,
+    submitted_at=UNSET,
     roles=("director", "", ""),
     documents=ALL_REQUIRED,
     email=None,
     **profile,
 ):
-    """A submitted application whose applicant's profile has the fields given."""
+    """A submitted application whose applicant's profile has the fields given.
+
+    It has a submission time unless it is a draft, which was never submitted; pass
+    `submitted_at=None` for another state reached without submitting (a withdrawn draft).
+    """
+    if submitted_at is UNSET:
+        submitted_at = None if status == ApplicationStatus.DRAFT else SUBMITTED_AT
     user_fields = {f"profile__{name}": value for name, value in profile.items()}
     if email:
         user_fields["email"] = email
@@ -33,7 +41,7 @@ def submitted(
         cohort=cohort or CohortFactory(),
         applicant=ApplicantFactory(**user_fields),
         status=status,
-        submitted_at=submitted_at or datetime(2026, 3, 1, 12, tzinfo=KOREA),
+        submitted_at=submitted_at,
         role_1=roles[0],
         role_2=roles[1],
         role_3=roles[2],
@@ -145,6 +153,71 @@ def test_application_filter_age_band_on_a_29_february_reference_date_agrees_with
 def test_born_by_for_age_on_29_february_falls_back_to_28_february():
     assert born_by_for_age(date(2028, 2, 29), 18) == date(2010, 2, 28)
     assert born_by_for_age(date(2028, 2, 29), 20) == date(2008, 2, 29)
+
+
+def test_born_by_for_age_before_year_one_is_none():
+    assert born_by_for_age(date(10, 8, 1), 22) is None
+    assert born_by_for_age(date(10, 8, 1), 10) is None
+    assert born_by_for_age(date(10, 8, 1), 9) == date(1, 8, 1)
+
+
+def absurd_cohort():
+    """A cohort saved, before dates were validated, with the reference date in year 10."""
+    cohort = CohortFactory()
+    Cohort.objects.filter(pk=cohort.pk).update(age_reference_date=date(10, 8, 1))
+    cohort.refresh_from_db()
+    return cohort
+
+
+@pytest.mark.parametrize("band", ["under_18", "18_21", "22_25", "over_25"])
+def test_application_filter_age_band_survives_a_cohort_with_a_reference_date_in_year_10(band):
+    sound = CohortFactory(age_reference_date=date(2026, 8, 1))
+    ages = {
+        "under_18": date(2009, 1, 1),
+        "18_21": date(2006, 1, 1),
+        "22_25": date(2002, 1, 1),
+        "over_25": date(1990, 1, 1),
+    }
+    in_band = submitted(cohort=sound, date_of_birth=ages[band])
+    # Born in 2005, this applicant is -1995 years old on that date: under 18, as the model says.
+    absurd = submitted(cohort=absurd_cohort(), date_of_birth=date(2005, 4, 12))
+
+    assert absurd.cohort.age_on_reference_date(date(2005, 4, 12)) < 18
+    assert filtered(age=band) == ({in_band, absurd} if band == "under_18" else {in_band})
+
+
+def test_application_filter_missing_any_counts_a_consent_form_on_a_reference_date_in_year_10():
+    absurd = submitted(cohort=absurd_cohort(), date_of_birth=date(2005, 4, 12))
+
+    assert DocumentKind.CONSENT in missing_documents(absurd)
+    assert filtered(missing="any") == {absurd}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"submitted_from": "0001-01-01"},
+        {"submitted_to": "9999-12-31"},
+        {"submitted_from": "1999-12-31"},
+        {"submitted_to": "2101-01-01"},
+    ],
+)
+def test_application_filter_refuses_a_date_outside_the_years_2000_to_2100(data):
+    submitted()
+    filterset = ApplicationFilter(data, queryset=selectors.applications_for_staff())
+
+    assert not filterset.is_valid()
+    assert filterset.errors == {
+        name: ["Please give a date between the years 2000 and 2100."] for name in data
+    }
+
+
+def test_application_filter_takes_the_first_and_last_day_of_the_years_2000_to_2100():
+    application = submitted()
+
+    assert filtered(submitted_from="2000-01-01", submitted_to="2100-12-31") == {application}
+    assert filtered(submitted_from="2100-12-31") == set()
+    assert filtered(submitted_to="2000-01-01") == set()
 
 
 def test_application_filter_age_band_leaves_out_an_unknown_birth_date():
@@ -273,6 +346,19 @@ def test_application_filter_sorts_by_legal_name_and_country():
 def test_application_filter_never_returns_a_draft():
     cohort = CohortFactory()
     submitted(cohort=cohort, status=ApplicationStatus.DRAFT, native_name="ចាន់ សុខា")
+    submitted(
+        cohort=cohort,
+        status=ApplicationStatus.WITHDRAWN,
+        submitted_at=None,
+        native_name="ចាន់ ដារ៉ា",
+    )
 
     assert filtered() == set()
-    assert filtered(q="សុខា", cohort=cohort.pk) == set()
+    assert filtered(q="ចាន់", cohort=cohort.pk) == set()
+    assert filtered(status="withdrawn") == set()
+
+
+def test_application_filter_returns_an_application_withdrawn_after_it_was_submitted():
+    withdrawn = submitted(status=ApplicationStatus.WITHDRAWN)
+
+    assert filtered(status="withdrawn") == {withdrawn}

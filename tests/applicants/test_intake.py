@@ -1,18 +1,22 @@
 """The intake rules: completeness, eligibility, uploads, deadline and withdrawal."""
 
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
-from applicants import services
+from applicants import selectors, services
 from applicants.enums import ApplicationStatus, ApplicationStep, DocumentKind
 from applicants.models import ApplicationDocument
 from applicants.validators import MAX_UPLOAD_BYTES
 from tests.factories import (
+    ApplicantFactory,
     ApplicationFactory,
+    CohortFactory,
     CompleteApplicationFactory,
     CountryFactory,
 )
@@ -156,22 +160,25 @@ def test_a_submitted_application_can_no_longer_be_changed():
 
 
 @pytest.mark.parametrize(
-    ("kind", "upload"),
+    ("kind", "upload", "content_type", "magic"),
     [
-        (DocumentKind.CV, pdf()),
-        (DocumentKind.PASSPORT, png()),
-        (DocumentKind.PASSPORT, jpeg()),
-        (DocumentKind.PASSPORT, pdf("passport.pdf")),
+        (DocumentKind.CV, pdf(), "application/pdf", b"%PDF"),
+        (DocumentKind.PASSPORT, png(), "image/png", b"\x89PNG"),
+        (DocumentKind.PASSPORT, jpeg(), "image/jpeg", b"\xff\xd8\xff\xe0"),
+        (DocumentKind.PASSPORT, pdf("passport.pdf"), "application/pdf", b"%PDF"),
     ],
 )
-def test_upload_accepts_the_types_of_its_kind(kind, upload):
+def test_upload_accepts_the_types_of_its_kind(kind, upload, content_type, magic):
     application = ApplicationFactory()
 
     document = services.document_upload(application=application, kind=kind, upload=upload, by=None)
 
-    assert document.content_type in ("application/pdf", "image/png", "image/jpeg")
+    assert document.content_type == content_type
+    assert document.file.name.endswith(
+        {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[content_type]
+    )
     with document.file.open("rb") as stored:
-        assert stored.read(4) in (b"%PDF", b"\x89PNG", b"\xff\xd8\xff\xe0")
+        assert stored.read(4) == magic
 
 
 def test_upload_decides_the_type_by_content_not_by_name():
@@ -251,3 +258,115 @@ def test_withdraw_is_refused_once_decisions_are_released():
         services.application_withdraw(application=application, by=application.applicant)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_withdrawn_draft_never_reaches_staff(client, logistics):
+    application = CompleteApplicationFactory(with_documents=True)
+    services.application_withdraw(application=application, by=application.applicant)
+    document = application.documents.first()
+    client.force_login(logistics)
+
+    detail = reverse("staff_application_detail", kwargs={"pk": application.pk})
+    download = reverse("document_download", kwargs={"pk": document.pk})
+    listing = client.get(reverse("staff_application_list")).content.decode()
+
+    assert client.get(detail).status_code == 404
+    assert client.get(download).status_code == 404
+    assert application.applicant.profile.legal_name not in listing
+
+
+def test_decisions_stay_hidden_from_the_applicant_until_released():
+    application = CompleteApplicationFactory(with_documents=True)
+    services.application_submit(application=application, by=application.applicant)
+    services.application_transition(application=application, to="rejected", by=None)
+    application.refresh_from_db()
+
+    assert application.applicant_status_label == "Submitted"
+    history = selectors.status_history(application=application, for_applicant=True)
+    assert [entry.to_state for entry in history] == ["submitted"]
+
+    application.cohort.decisions_released_at = timezone.now()
+    application.cohort.save()
+    application.refresh_from_db()
+    assert application.applicant_status_label == "Not selected"
+    history = selectors.status_history(application=application, for_applicant=True)
+    assert [entry.to_state for entry in history] == ["submitted", "rejected"]
+
+
+def test_a_rejected_application_offers_no_withdrawal():
+    application = ApplicationFactory(status=ApplicationStatus.REJECTED)
+
+    assert not services.application_can_withdraw(application)
+    with pytest.raises(services.ApplicationError, match="can no longer be withdrawn"):
+        services.application_withdraw(application=application, by=application.applicant)
+
+
+def test_the_profile_is_locked_while_a_submitted_application_is_being_decided():
+    first = CompleteApplicationFactory(with_documents=True)
+    services.application_submit(application=first, by=first.applicant)
+    second = ApplicationFactory(applicant=first.applicant, cohort=CohortFactory())
+
+    with pytest.raises(services.ApplicationError, match="part of your submitted application"):
+        services.application_save_step(
+            application=second, by=first.applicant, profile={"legal_name": "Someone Else"}
+        )
+    first.applicant.profile.refresh_from_db()
+    assert first.applicant.profile.legal_name != "Someone Else"
+    # Answers of the new draft itself are still the applicant's to write.
+    services.application_save_step(
+        application=second, by=first.applicant, answers={"logline": "A new idea."}
+    )
+
+
+def test_names_are_stored_in_one_unicode_spelling():
+    user = ApplicantFactory()
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn An")
+
+    profile = services.profile_update(user=user, native_name=decomposed)
+
+    assert profile.native_name == unicodedata.normalize("NFC", "Nguyễn Văn An")
+    assert len(profile.native_name) < len(decomposed)
+
+
+def test_the_receipt_text_is_not_html_escaped(mailoutbox, django_capture_on_commit_callbacks):
+    application = CompleteApplicationFactory(
+        with_documents=True,
+        logline='The "last" ferry <leaves>',
+        applicant__profile__legal_name="Sean O'Brien",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=application, by=application.applicant)
+
+    assert "Sean O'Brien" in mailoutbox[0].body
+    assert 'The "last" ferry <leaves>' in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("year", [1, 1999, 2101])
+def test_a_cohort_date_outside_2000_to_2100_is_refused(year):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as refusal:
+        services.cohort_create(
+            by=None,
+            name="FLY",
+            slug="fly-x",
+            opens_at=now.replace(year=year),
+            closes_at=now,
+            age_reference_date=now.date(),
+            onsite_starts_on=now.date(),
+            onsite_ends_on=now.date(),
+            eligible_countries=[CountryFactory()],
+        )
+    assert "between the years 2000 and 2100" in str(refusal.value.message_dict["opens_at"])
+
+
+def test_a_birth_date_in_the_future_is_refused():
+    with pytest.raises(ValidationError, match="real date of birth"):
+        services.profile_update(user=ApplicantFactory(), date_of_birth=date(9999, 12, 31))
+
+
+def test_a_country_needs_a_real_time_zone():
+    country = CountryFactory.build(code="XX", time_zone="Asia/Nowhere")
+
+    with pytest.raises(ValidationError, match="not a time zone name"):
+        country.full_clean()

@@ -192,7 +192,7 @@ def test_profile_update_refuses_a_10000_character_name_and_keeps_the_old_one():
 
 @pytest.mark.parametrize(
     ("number", "masked"),
-    [("N01234567", "••••••567"), ("AB12", "•••2"), ("A1", "••"), ("", "")],
+    [("N01234567", "••••••567"), ("AB12", "••••••2"), ("A1", "••••••"), ("", "")],
 )
 def test_masked_passport_number_shows_at_most_a_third_and_never_more_than_three(number, masked):
     profile = ApplicantFactory(profile__passport_number=number).profile

@@ -8,7 +8,7 @@ from django.urls import reverse
 from applicants.enums import ApplicationStatus, CohortStatus, DocumentKind
 from applicants.models import AuditEntry, Cohort
 from applicants.services import application_transition
-from tests.applicants.test_filters import submitted
+from tests.applicants.test_filters import absurd_cohort, submitted
 from tests.factories import CohortFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,19 @@ def test_cohort_list_offers_edit_only_with_the_change_permission(client, manager
     assert edit not in client.get(reverse("cohort_list")).content.decode()
     client.force_login(manager)
     assert edit in client.get(reverse("cohort_list")).content.decode()
+
+
+@pytest.mark.parametrize("cohorts", [1, 3])
+def test_cohort_list_query_count_is_constant(client, manager, django_assert_num_queries, cohorts):
+    for _cohort in range(cohorts):
+        submitted(cohort=CohortFactory())
+    client.force_login(manager)
+
+    # session, user, user's permissions, group permissions, cohorts with their counts
+    with django_assert_num_queries(5):
+        response = client.get(reverse("cohort_list"))
+
+    assert len(response.context["cohorts"]) == cohorts
 
 
 def test_cohort_list_sends_an_applicant_away(client, applicant):
@@ -287,6 +300,51 @@ def test_application_list_query_count_is_constant(client, manager, django_assert
     assert len(response.context["page_obj"]) == rows
 
 
+@pytest.mark.parametrize("rows", [1, 3])
+def test_application_list_query_count_is_constant_with_the_age_and_missing_filters(
+    client, manager, django_assert_num_queries, rows
+):
+    # Three cohorts, so three reference dates: still read in one query, once for both filters.
+    cohorts = [CohortFactory(age_reference_date=date(2026 + year, 8, 1)) for year in range(3)]
+    for row in range(rows):
+        submitted(cohort=cohorts[row], date_of_birth=date(2008, 1, 1), documents=[])
+    client.force_login(manager)
+
+    # session, user, user's permissions, group permissions, reference dates, count, page of
+    # applications, their documents, drafts by country, cohort choices, country choices
+    with django_assert_num_queries(11):
+        response = client.get(reverse("staff_application_list"), {"age": "18_21", "missing": "any"})
+
+    assert len(response.context["page_obj"]) == rows
+
+
+@pytest.mark.parametrize("data", [{"submitted_to": "9999-12-31"}, {"submitted_from": "0001-01-01"}])
+def test_application_list_with_a_date_out_of_range_shows_the_error_and_no_rows(
+    client, manager, data
+):
+    submitted(legal_name="Chan Sokha")
+    client.force_login(manager)
+
+    response = client.get(reverse("staff_application_list"), data)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Please give a date between the years 2000 and 2100." in content
+    assert "Chan Sokha" not in content
+    assert len(response.context["page_obj"]) == 0
+
+
+@pytest.mark.parametrize("band", ["under_18", "18_21", "22_25", "over_25"])
+def test_application_list_age_filter_survives_a_reference_date_in_year_10(client, manager, band):
+    submitted(cohort=absurd_cohort(), date_of_birth=date(2005, 4, 12))
+    client.force_login(manager)
+
+    response = client.get(reverse("staff_application_list"), {"age": band, "missing": "any"})
+
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == (1 if band == "under_18" else 0)
+
+
 # The CSV export --------------------------------------------------------------------------
 
 
@@ -312,6 +370,27 @@ def test_application_export_with_an_invalid_filter_has_no_rows(client, manager):
     response = client.get(reverse("staff_application_export"), {"status": "bogus"})
 
     assert csv_rows(response) == []
+
+
+@pytest.mark.parametrize("data", [{"submitted_to": "9999-12-31"}, {"submitted_from": "0001-01-01"}])
+def test_application_export_with_a_date_out_of_range_has_no_rows(client, manager, data):
+    submitted(legal_name="Chan Sokha")
+    client.force_login(manager)
+
+    response = client.get(reverse("staff_application_export"), data)
+
+    assert response.status_code == 200
+    assert csv_rows(response) == []
+
+
+@pytest.mark.parametrize("band", ["under_18", "22_25"])
+def test_application_export_age_filter_survives_a_reference_date_in_year_10(client, manager, band):
+    submitted(cohort=absurd_cohort(), legal_name="Chan Sokha", date_of_birth=date(2005, 4, 12))
+    client.force_login(manager)
+
+    rows = csv_rows(client.get(reverse("staff_application_export"), {"age": band}))
+
+    assert [row["Legal name"] for row in rows] == (["Chan Sokha"] if band == "under_18" else [])
 
 
 def test_application_export_shows_personal_data_to_the_manager_only(client, manager, logistics):
@@ -361,11 +440,12 @@ def test_application_export_query_count_is_constant(
 
 def test_application_detail_of_a_draft_is_404(client, manager):
     draft = submitted(status=ApplicationStatus.DRAFT)
+    withdrawn_draft = submitted(status=ApplicationStatus.WITHDRAWN, submitted_at=None)
     client.force_login(manager)
 
-    assert (
-        client.get(reverse("staff_application_detail", kwargs={"pk": draft.pk})).status_code == 404
-    )
+    for application in (draft, withdrawn_draft):
+        url = reverse("staff_application_detail", kwargs={"pk": application.pk})
+        assert client.get(url).status_code == 404
     assert client.get(reverse("staff_application_detail", kwargs={"pk": 999999})).status_code == 404
 
 

@@ -191,9 +191,9 @@ def test_applicant_home_query_count_is_constant(client, django_assert_num_querie
         ApplicationFactory(applicant=user)
     client.force_login(user)
 
-    # session, user, applications with cohorts, open cohorts, their eligible countries,
-    # the applicant's time zone
-    with django_assert_num_queries(6):
+    # session, user, applications with cohorts, their state changes, open cohorts, their
+    # eligible countries, the applicant's time zone
+    with django_assert_num_queries(7):
         client.get(reverse("applicant_home"))
 
 

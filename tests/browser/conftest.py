@@ -59,3 +59,13 @@ def shots(request):
 def context(context):
     context.set_default_timeout(10_000)
     return context
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(page):
+    """Every browser test also fails on a script error or a Content-Security-Policy refusal."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert errors == []

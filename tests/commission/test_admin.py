@@ -37,7 +37,9 @@ def test_every_changelist_answers_a_search_in_khmer_script(client):
 def test_the_profile_admin_hides_passport_and_birth_date_from_staff_without_the_right(
     client, manager, logistics
 ):
-    profile = ApplicationFactory(applicant__profile__passport_number="N01234567").applicant.profile
+    profile = ApplicationFactory(
+        applicant__profile__passport_number="N01234567", status="submitted"
+    ).applicant.profile
     url = reverse("admin:applicants_applicantprofile_change", args=[profile.pk])
 
     client.force_login(manager)
@@ -47,3 +49,31 @@ def test_the_profile_admin_hides_passport_and_birth_date_from_staff_without_the_
     assert response.status_code == 200
     assert "N01234567" not in response.content.decode()
     assert "date_of_birth" not in response.content.decode()
+
+
+def test_the_profile_admin_refuses_lookups_that_would_spell_out_a_passport(
+    client, manager, logistics
+):
+    ApplicationFactory(applicant__profile__passport_number="N01234567", status="submitted")
+    url = reverse("admin:applicants_applicantprofile_changelist")
+
+    for lookup in ["passport_number__startswith", "date_of_birth__year", "passport_number"]:
+        client.force_login(logistics)
+        assert client.get(url, {lookup: "2005"}).status_code == 400, lookup
+        client.force_login(manager)
+        assert client.get(url, {lookup: "2005"}).status_code == 200, lookup
+
+
+def test_the_admin_shows_staff_no_draft_and_no_draft_document(client, manager):
+    draft = ApplicationFactory(applicant__profile__legal_name="Drafting Person")
+    submitted = ApplicationFactory(status="submitted")
+    client.force_login(manager)
+
+    listing = client.get(reverse("admin:applicants_application_changelist")).content.decode()
+    profiles = client.get(reverse("admin:applicants_applicantprofile_changelist")).content
+    change = client.get(reverse("admin:applicants_application_change", args=[draft.pk]))
+
+    assert str(submitted.applicant) in listing
+    assert str(draft.applicant) not in listing
+    assert "Drafting Person" not in profiles.decode()
+    assert change.status_code == 302  # "does not exist", back to the admin index

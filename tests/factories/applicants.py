@@ -10,6 +10,16 @@ from applicants.models import ApplicantProfile, Application, Cohort, Country, Us
 PASSWORD = "a-long-test-password-42"
 
 
+def letters(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> BA: a legal name in Latin letters has no digits."""
+    word = ""
+    while True:
+        n, rest = divmod(n, 26)
+        word = chr(ord("A") + rest) + word
+        if not n:
+            return word
+
+
 class CountryFactory(factory.django.DjangoModelFactory):
     """Cambodia unless told otherwise; the same row every time for the same code."""
 
@@ -44,7 +54,7 @@ class ApplicantProfileFactory(factory.django.DjangoModelFactory):
         model = ApplicantProfile
 
     user = factory.SubFactory(UserFactory)
-    legal_name = factory.Sequence(lambda n: f"Chan Sokha {n}")
+    legal_name = factory.Sequence(lambda n: f"Chan Sokha {letters(n)}")
     native_name = "ចាន់ សុខា"
     preferred_name = "Sokha"
     date_of_birth = date(2005, 4, 12)
@@ -92,12 +102,15 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     applicant = factory.SubFactory(ApplicantFactory)
     status = ApplicationStatus.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda o: None if o.status == ApplicationStatus.DRAFT else timezone.now()
+    )
 
 
 class CompleteProfileFactory(ApplicantProfileFactory):
     """A profile with every answer a submit needs, eligible for a CohortFactory cohort."""
 
-    legal_name = factory.Sequence(lambda n: f"Chan Sokha {'ABCDEFGHIJ'[n % 10]}")
+    legal_name = factory.Sequence(lambda n: f"Chan Sokha {letters(n)}")
     date_of_birth = factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 20))
     phone = "+855 12 345 678"
     city = "Phnom Penh"
