@@ -135,6 +135,9 @@ class CohortForm(forms.ModelForm):
             "team_count",
             "onsite_starts_on",
             "onsite_ends_on",
+            "blind_review",
+            "reviews_per_application",
+            "reviewers_from_other_countries",
         ]
         widgets = {
             "opens_at": KoreaTimeInput(),

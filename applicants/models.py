@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -66,6 +67,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     email_verified_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    country = models.ForeignKey(
+        "Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home country"),
+        help_text=_("For reviewers: kept off applications from their own country when asked."),
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
@@ -135,6 +145,19 @@ class Cohort(models.Model):
     onsite_starts_on = models.DateField(_("on-site from"), validators=[validate_plausible_date])
     onsite_ends_on = models.DateField(_("on-site until"), validators=[validate_plausible_date])
     decisions_released_at = models.DateTimeField(_("decisions released"), null=True, blank=True)
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=True,
+        help_text=_("Reviewers see no name, photo, contact or nationality."),
+    )
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    reviewers_from_other_countries = models.BooleanField(
+        _("no reviewer from the applicant's country"), default=False
+    )
 
     class Meta:
         verbose_name = _("cohort")

@@ -163,6 +163,9 @@ def cohort_create(
     seats_per_country: int = 2,
     team_count: int = 2,
     status: str = CohortStatus.DRAFT,
+    blind_review: bool = True,
+    reviews_per_application: int = 3,
+    reviewers_from_other_countries: bool = False,
 ) -> Cohort:
     cohort = Cohort(
         name=name,
@@ -178,6 +181,9 @@ def cohort_create(
         team_count=team_count,
         onsite_starts_on=onsite_starts_on,
         onsite_ends_on=onsite_ends_on,
+        blind_review=blind_review,
+        reviews_per_application=reviews_per_application,
+        reviewers_from_other_countries=reviewers_from_other_countries,
     )
     cohort.full_clean()
     with transaction.atomic():

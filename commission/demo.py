@@ -14,7 +14,9 @@ from applicants.enums import ApplicationStatus, CohortStatus, CrewRole, Document
 from applicants.models import Cohort, Country, User
 
 from .reference import load_reference_data, read_seed
-from .services import staff_create
+from .roles import REVIEWER
+from .selectors import cohort_ranking
+from .services import assignment_add, review_save, rubric_create_default, staff_create
 
 BASE_URL = "http://127.0.0.1:8000/"
 
@@ -55,7 +57,8 @@ class DemoBuilder:
     def staff(self):
         for row in self.settings["staff"]:
             if not User.objects.filter(email=row["email"]).exists():
-                staff_create(password=self.password, **row)
+                country = self.countries[row["country"]]
+                staff_create(password=self.password, **{**row, "country": country})
                 self.made.append(row["email"])
 
     def register(self, *, email, password, profile):
@@ -141,25 +144,28 @@ class DemoBuilder:
     def cohort(self, row):
         manager = User.objects.get(email="manager@example.org")
         dates = self.cohort_dates(row)
+        finished = row["status"] == CohortStatus.FINISHED
         cohort = applicant_services.cohort_create(
             by=manager,
             name=row["name"],
             slug=row["slug"],
             status=CohortStatus.OPEN,
             eligible_countries=list(self.countries.values()),
+            reviewers_from_other_countries=not finished,
             **dates,
         )
-        finished = row["status"] == CohortStatus.FINISHED
+        rubric_create_default(cohort=cohort, by=manager)
+        submitted = []  # (application, when, states to move it through afterwards)
         for number, (code, country) in enumerate(sorted(self.countries.items())):
             people = self.names(code, row["applicants_per_country"])
             for index, (legal, native, gender, preferred) in enumerate(people):
                 email = f"{slugify(legal)[:40]}.{row['slug']}.{code.lower()}{index}@example.org"
                 user = self.register(email=email, password=None, profile={})
-                plan = FINISHED_PLAN[index] if finished else open_plan(index, number)
-                self.application(
+                # A finished call's applicants all submitted; the ranking decided their fate.
+                plan = ("all", []) if finished else open_plan(index, number)
+                done = self.application(
                     cohort,
                     user,
-                    manager,
                     plan,
                     profile={
                         "legal_name": legal,
@@ -180,11 +186,87 @@ class DemoBuilder:
                         + timedelta(days=self.rng.randint(400, 3000)),
                     },
                 )
+                if done:
+                    submitted.append(done)
+        self.review(cohort, manager, submitted, everyone_done=finished)
         if finished:
+            self.select(cohort, manager, [application for application, *_rest in submitted])
             applicant_services.cohort_set_status(
                 cohort=cohort, status=CohortStatus.FINISHED, by=manager
             )
+        else:
+            for application, when, states in submitted:
+                self.decide(cohort, application, manager, when, states)
         self.made.append(cohort.slug)
+
+    def review(self, cohort, manager, submitted, everyone_done):
+        """The panel: each application to three reviewers from other countries, and scores.
+
+        Each application has a quality, each reviewer a leaning (one harsh, one lenient), so
+        the mean and the normalised score tell slightly different stories.
+        """
+        reviewers = list(User.objects.filter(groups__name=REVIEWER).order_by("email"))
+        leaning = {reviewer.pk: self.rng.gauss(0, 0.5) for reviewer in reviewers}
+        leaning[reviewers[0].pk], leaning[reviewers[-1].pk] = -0.9, 0.7
+        criteria = list(cohort.criteria.all())
+        load = dict.fromkeys(leaning, 0)
+        for application, when, _states in submitted:
+            quality = self.rng.gauss(3.2, 0.8)
+            country = application.applicant.profile.nationality_id
+            eligible = [
+                r
+                for r in reviewers
+                if not (cohort.reviewers_from_other_countries and r.country_id == country)
+            ]
+            chosen = sorted(eligible, key=lambda r: (load[r.pk], self.rng.random()))[
+                : cohort.reviews_per_application
+            ]
+            for reviewer in chosen:
+                load[reviewer.pk] += 1
+                assigned = when + timedelta(days=self.rng.randint(1, 3))
+                assignment = assignment_add(
+                    application=application, reviewer=reviewer, by=manager, at=assigned
+                )
+                progress = 1.0 if everyone_done else self.rng.random()
+                if progress < 0.2:
+                    continue  # not started yet
+                scores = {
+                    criterion.pk: max(
+                        1,
+                        min(
+                            criterion.scale,
+                            round(quality + leaning[reviewer.pk] + self.rng.gauss(0, 0.6)),
+                        ),
+                    )
+                    for criterion in criteria
+                }
+                review_save(
+                    assignment=assignment,
+                    by=reviewer,
+                    scores=scores,
+                    comment=self.rng.choice(self.settings["review_comments"]),
+                    submit=progress >= 0.3,
+                    at=min(assigned + timedelta(days=self.rng.randint(1, 10)), self.now),
+                )
+
+    def select(self, cohort, manager, applications):
+        """A finished call: the best-ranked of each country took its seats."""
+        seats = {}
+        for row in cohort_ranking(cohort=cohort, order="normalised"):
+            country = row.application.applicant.profile.nationality_id
+            seats[country] = seats.get(country, 0) + 1
+            offered = seats[country] <= cohort.seats_per_country
+            states = [S.ACCEPTED, S.OFFER_ACCEPTED] if offered else [S.REJECTED]
+            when = cohort.closes_at + timedelta(days=self.rng.randint(10, 20))
+            self.decide(cohort, row.application, manager, when, states)
+
+    def decide(self, cohort, application, manager, when, states):
+        for status in states:
+            by = application.applicant if status in APPLICANT_MOVES else manager
+            when += timedelta(hours=self.rng.randint(2, 48))
+            applicant_services.application_transition(
+                application=application, to=status, by=by, at=min(when, self.now)
+            )
 
     def answers(self):
         idea = self.rng.choice(self.settings["ideas"])
@@ -208,8 +290,8 @@ class DemoBuilder:
             application=application, kind=kind, upload=upload, by=user
         )
 
-    def application(self, cohort, user, manager, plan, profile):
-        """Fill an application as far as `plan` says, then move it through its states."""
+    def application(self, cohort, user, plan, profile):
+        """Fill an application as far as `plan` says; returns it if it was submitted."""
         opened = cohort.opens_at + timedelta(
             days=self.rng.randint(1, 20), minutes=self.rng.randint(0, 14 * 60)
         )
@@ -222,7 +304,7 @@ class DemoBuilder:
             answers=self.answers() if fill != "profile" else None,
         )
         if fill in ("profile", "answers"):
-            return
+            return None
         for kind in applicant_services.DOCUMENTS_REQUIRED:
             self.upload(application, user, kind, profile["legal_name"])
         if cohort.age_on_reference_date(profile["date_of_birth"]) < 18:
@@ -234,30 +316,20 @@ class DemoBuilder:
             )
             self.upload(application, user, DocumentKind.CONSENT, profile["legal_name"])
         if states is None:
-            return
+            return None
         submitted = opened + timedelta(
             days=self.rng.randint(1, 9), minutes=self.rng.randint(0, 600)
         )
-        applicant_services.application_submit(application=application, by=user, at=submitted)
-        # Decisions come after the deadline of a finished call, within days on the open one.
-        base = cohort.closes_at if cohort.closes_at < self.now else submitted
-        decided = base + timedelta(days=self.rng.randint(2, 6), minutes=self.rng.randint(0, 480))
-        for status in states:
-            by = user if status in APPLICANT_MOVES else manager
-            decided += timedelta(hours=self.rng.randint(2, 48))
-            applicant_services.application_transition(
-                application=application, to=status, by=by, at=min(decided, self.now)
-            )
+        application = applicant_services.application_submit(
+            application=application, by=user, at=submitted
+        )
+        return application, submitted, states
 
 
 S = ApplicationStatus
 APPLICANT_MOVES = {S.OFFER_ACCEPTED, S.OFFER_DECLINED, S.WITHDRAWN}
-# (how far the applicant filled it in, the states after submitting; None: not submitted)
-FINISHED_PLAN = [
-    ("all", [S.ACCEPTED, S.OFFER_ACCEPTED]),
-    ("all", [S.ACCEPTED, S.OFFER_ACCEPTED]),
-    ("all", [S.REJECTED]),
-]
+# An open call's plan for one applicant: how far they filled it in, and the states their
+# application moves through after the panel's reviews (None: never submitted).
 DECISIONS = [
     [S.ACCEPTED],
     [S.WAITLISTED],

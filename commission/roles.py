@@ -32,11 +32,25 @@ ROLES = {
         "applicants.change_application",
         "applicants.view_applicationdocument",
         "applicants.view_auditentry",
+        "commission.view_criterion",
+        "commission.add_criterion",
+        "commission.change_criterion",
+        "commission.delete_criterion",
+        "commission.view_assignment",
+        "commission.add_assignment",
+        "commission.delete_assignment",
+        "commission.view_conflict",
+        "commission.view_review",
+        "commission.view_score",
         "shoots.view_authority",
         "shoots.view_location",
     ],
     REVIEWER: [
+        # What a reviewer may do is further limited to their own assignments.
         "applicants.view_cohort",
+        "commission.view_criterion",
+        "commission.add_review",
+        "commission.add_conflict",
     ],
     PERMITS_OFFICER: [
         "applicants.view_cohort",
@@ -60,15 +74,19 @@ ROLES = {
 
 
 def sync_role_groups(apps, roles=None):
-    """Make each role group hold exactly its permissions; for use inside a migration."""
+    """Make each role group hold exactly its permissions: in a migration, or after a test flush."""
     from django.contrib.auth.management import create_permissions
     from django.db.models import Q
 
-    # Permissions are normally made after the last migration; make them now.
+    # Permissions are normally made after the last migration; make them now. (A migration's
+    # app configs are stubs without a models module, which create_permissions wants.)
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        stub = getattr(app_config, "models_module", None) is None
+        if stub:
+            app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if stub:
+            app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

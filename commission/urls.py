@@ -1,11 +1,32 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from .views import desk, panel, reviewer
 
 urlpatterns = [
     path("", include("applicants.urls")),
-    path("desk/", views.desk, name="desk"),
+    path("desk/", desk.desk, name="desk"),
+    # A reviewer's own work
+    path("desk/reviews/", reviewer.assignment_list, name="review_list"),
+    path("desk/reviews/<int:pk>/", reviewer.review_detail, name="review_detail"),
+    path(
+        "desk/reviews/<int:pk>/documents/<str:kind>/",
+        reviewer.review_document,
+        name="review_document",
+    ),
+    path("desk/reviews/<int:pk>/conflict/", reviewer.conflict_declare, name="review_conflict"),
+    # The programme manager's panel
+    path("desk/cohorts/<slug:slug>/rubric/", panel.rubric_edit, name="rubric_edit"),
+    path("desk/cohorts/<slug:slug>/assignments/", panel.assignment_board, name="assignment_board"),
+    path(
+        "desk/cohorts/<slug:slug>/assignments/auto/", panel.assignment_auto, name="assignment_auto"
+    ),
+    path(
+        "desk/cohorts/<slug:slug>/assignments/bulk/", panel.assignment_bulk, name="assignment_bulk"
+    ),
+    path("desk/assignments/<int:pk>/delete/", panel.assignment_delete, name="assignment_delete"),
+    path("desk/cohorts/<slug:slug>/ranking/", panel.ranking, name="ranking"),
+    path("desk/applications/<int:pk>/audit/", panel.application_audit, name="application_audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from applicants.models import ApplicationDocument
 from applicants.services import document_upload
+from commission.services import assignment_add, rubric_create_default
 from tests.factories import ApplicationFactory
 from tests.factories.files import pdf
 
@@ -51,6 +52,17 @@ READS_APPLICATIONS = expect(
     403, anonymous=LOGIN, manager=200, logistics=200, reviewer=403, permits_officer=403
 )
 MANAGES_COHORTS = expect(403, anonymous=LOGIN, manager=200)
+# A reviewer's own assignment; anyone else on the panel would get 404 (tested in place).
+REVIEWS = expect(403, anonymous=LOGIN, reviewer=200)
+
+
+def assignment(w):
+    return {"pk": w["assignment"].pk}
+
+
+def cohort(w):
+    return {"slug": w["submitted"].cohort.slug}
+
 
 # url name -> (kwargs maker taking the objects of `world`, {role: GET status})
 MATRIX = {
@@ -76,6 +88,17 @@ MATRIX = {
     "staff_application_list": (None, READS_APPLICATIONS),
     "staff_application_export": (None, READS_APPLICATIONS),
     "staff_application_detail": (lambda w: {"pk": w["submitted"].pk}, READS_APPLICATIONS),
+    "review_list": (None, REVIEWS),
+    "review_detail": (assignment, REVIEWS),
+    "review_document": (lambda w: {"pk": w["assignment"].pk, "kind": "cv"}, REVIEWS),
+    "review_conflict": (assignment, REVIEWS),
+    "rubric_edit": (cohort, MANAGES_COHORTS),
+    "assignment_board": (cohort, MANAGES_COHORTS),
+    "assignment_auto": (cohort, POST_ONLY),
+    "assignment_bulk": (cohort, POST_ONLY),
+    "assignment_delete": (assignment, POST_ONLY),
+    "ranking": (cohort, MANAGES_COHORTS),
+    "application_audit": (lambda w: {"pk": w["submitted"].pk}, MANAGES_COHORTS),
     "signup": (None, expect(302, anonymous=200)),
     "verification_sent": (None, expect(200)),
     "verify_email": (lambda w: {"token": "not-a-token"}, expect(200)),
@@ -118,6 +141,8 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
     submitted = ApplicationFactory(applicant=applicant, status="submitted")
     document_upload(application=draft, kind="cv", upload=pdf(), by=applicant)
     ApplicationDocument.objects.filter(application=draft).update(application=submitted)
+    rubric_create_default(cohort=submitted.cohort, by=manager)
+    assignment = assignment_add(application=submitted, reviewer=reviewer, by=manager)
     return {
         "users": {
             "applicant": applicant,
@@ -129,6 +154,7 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
         },
         "draft": draft,
         "submitted": submitted,
+        "assignment": assignment,
     }
 
 

@@ -30,6 +30,8 @@ def cohort_data(**changes):
         "team_count": 2,
         "onsite_starts_on": "2031-08-01",
         "onsite_ends_on": "2031-08-14",
+        "blind_review": "on",
+        "reviews_per_application": 3,
     }
     data.update(changes)
     return data

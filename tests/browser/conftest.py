@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+
+from commission.roles import sync_role_groups
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PHONE = {"width": 390, "height": 844}
@@ -59,6 +62,12 @@ def shots(request):
 def context(context):
     context.set_default_timeout(10_000)
     return context
+
+
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    """The role groups, made by a migration, are flushed away after every browser test."""
+    sync_role_groups(django_apps)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ from django.test import override_settings
 from applicants.enums import ApplicationStatus
 from applicants.models import ApplicantProfile, Application, Cohort, Country, User
 from applicants.services import application_missing_items
+from commission.models import Assignment, Review
+from commission.selectors import cohort_ranking
 from shoots.models import Location
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +123,7 @@ def test_seed_demo_logins_work_with_the_demo_password(demo):
 
 
 def test_seed_demo_crowd_applicants_cannot_log_in(demo):
-    crowd = User.objects.exclude(
+    crowd = User.objects.filter(is_staff=False).exclude(
         email__in=[
             "manager@example.org",
             "reviewer@example.org",
@@ -133,3 +135,38 @@ def test_seed_demo_crowd_applicants_cannot_log_in(demo):
 
     assert crowd.exists()
     assert not any(user.has_usable_password() for user in crowd)
+
+
+def test_seed_demo_gives_both_cohorts_the_default_rubric(demo):
+    for cohort in Cohort.objects.all():
+        assert list(cohort.criteria.values_list("name", flat=True)) == [
+            "Creative vision",
+            "Storytelling",
+            "Craft and portfolio",
+            "Collaboration and motivation",
+            "Potential",
+        ]
+
+
+def test_seed_demo_fly_2026_has_reviewers_from_other_countries_and_scores(demo):
+    assignments = Assignment.objects.filter(application__cohort__slug="fly-2026")
+
+    assert assignments.values("reviewer").distinct().count() >= 5
+    assert (
+        Review.objects.filter(assignment__in=assignments, submitted_at__isnull=False).count() >= 100
+    )
+    for assignment in assignments.select_related("reviewer", "application__applicant__profile"):
+        assert (
+            assignment.reviewer.country_id
+            != assignment.application.applicant.profile.nationality_id
+        )
+
+
+def test_seed_demo_fly_2025_seats_went_to_the_best_ranked_of_each_country(demo):
+    cohort = Cohort.objects.get(slug="fly-2025")
+    seen = Counter()
+    for row in cohort_ranking(cohort=cohort, order="normalised"):
+        country = row.application.applicant.profile.nationality_id
+        seen[country] += 1
+        expected = "offer_accepted" if seen[country] <= cohort.seats_per_country else "rejected"
+        assert row.application.status == expected

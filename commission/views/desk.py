@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from rules.contrib.views import permission_required
 
-from . import selectors
-from .roles import ROLE_LABELS
+from .. import selectors
+from ..roles import ROLE_LABELS
 
 
 @login_required
