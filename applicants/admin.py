@@ -11,6 +11,8 @@ from .models import (
     AuditEntry,
     Cohort,
     Country,
+    OutboxMessage,
+    Participant,
     User,
 )
 
@@ -140,6 +142,34 @@ class ApplicationDocumentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(application__submitted_at__isnull=False)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["user", "cohort", "joined_at"]
+    list_filter = ["cohort"]
+    search_fields = ["user__email", "user__profile__legal_name", "user__profile__native_name"]
+    list_select_related = ["user", "cohort"]
+    autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return False  # a participant is made by accepting an offer
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: decision mail is written on release and sent from the desk."""
+
+    list_display = ["subject", "to", "kind", "created_at", "sent_at"]
+    list_filter = ["kind", "application__cohort", "sent_at"]
+    search_fields = ["to", "subject"]
+    list_select_related = ["application"]
 
     def has_add_permission(self, request):
         return False

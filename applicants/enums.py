@@ -30,9 +30,10 @@ APPLICATION_TRANSITIONS = {
     S.SUBMITTED: {S.SHORTLISTED, S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
     S.SHORTLISTED: {S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
     S.WAITLISTED: {S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
-    S.ACCEPTED: {S.OFFER_ACCEPTED, S.OFFER_DECLINED, S.WITHDRAWN},
+    # Before release a pending decision may still change; services refuse it afterwards.
+    S.ACCEPTED: {S.OFFER_ACCEPTED, S.OFFER_DECLINED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
     S.OFFER_ACCEPTED: {S.WITHDRAWN},
-    S.REJECTED: set(),
+    S.REJECTED: {S.ACCEPTED, S.WAITLISTED},
     S.OFFER_DECLINED: set(),
     S.WITHDRAWN: set(),
 }
@@ -50,6 +51,12 @@ class Gender(models.TextChoices):
 # applicant reads them, like the desk's working state "shortlisted", as "Submitted".
 DECISION_STATES = {S.ACCEPTED, S.WAITLISTED, S.REJECTED}
 DESK_STATES = {S.SHORTLISTED}
+
+
+class MailKind(models.TextChoices):
+    OFFER = "offer", _("Offer of a seat")
+    WAITLIST = "waitlist", _("Waitlist")
+    REGRET = "regret", _("Regret")
 
 
 class CrewRole(models.TextChoices):

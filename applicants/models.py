@@ -23,6 +23,7 @@ from .enums import (
     DocumentKind,
     EnglishLevel,
     Gender,
+    MailKind,
 )
 from .fields import HttpsURLField
 from .validators import (
@@ -154,6 +155,11 @@ class Cohort(models.Model):
         _("reviewers per application"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    offer_reply_days = models.PositiveSmallIntegerField(
+        _("days to answer an offer"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     reviewers_from_other_countries = models.BooleanField(
         _("no reviewer from the applicant's country"), default=False
@@ -362,6 +368,13 @@ class Application(models.Model):
     guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
     guardian_email = models.EmailField(_("guardian's e-mail address"), blank=True)
     audit_entries = GenericRelation("AuditEntry", related_query_name="application")
+    # Selection: a place on the country's waitlist, the reason a manager overrode the
+    # proposal, and the deadline of an offer.
+    waitlist_position = models.PositiveSmallIntegerField(
+        _("place on the waitlist"), null=True, blank=True
+    )
+    decision_reason = models.CharField(_("reason for the override"), max_length=500, blank=True)
+    offer_expires_at = models.DateTimeField(_("reply to the offer by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application")
@@ -431,6 +444,61 @@ class ApplicationDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class Participant(models.Model):
+    """A trainee of a cohort: an applicant who accepted the offer of a seat."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="participants", verbose_name=_("cohort")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("participant"),
+    )
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="participant",
+        verbose_name=_("application"),
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["cohort", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="one_seat_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.cohort})"
+
+
+class OutboxMessage(models.Model):
+    """A decision e-mail, written on release and held until staff have read and sent it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="mails", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return self.subject
 
 
 class AuditEntry(models.Model):

@@ -5,13 +5,15 @@ each state change. A refused action raises a domain error with a message for the
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,6 +25,7 @@ from .enums import (
     ApplicationStep,
     CohortStatus,
     DocumentKind,
+    MailKind,
 )
 from .mail import send_templated_mail
 from .models import (
@@ -32,8 +35,11 @@ from .models import (
     AuditEntry,
     Cohort,
     Country,
+    OutboxMessage,
+    Participant,
     User,
 )
+from .tasks import send_outbox_message
 from .validators import EXTENSIONS, safe_file_stem, validate_upload
 
 VERIFY_SALT = "applicants.verify-email"
@@ -570,3 +576,149 @@ def application_withdraw(*, application: Application, by: User) -> Application:
         return application_transition(
             application=application, to=ApplicationStatus.WITHDRAWN, by=by
         )
+
+
+# Decisions and offers -------------------------------------------------------------------
+
+MAIL_TEMPLATES = {
+    MailKind.OFFER: "applicants/email/offer",
+    MailKind.WAITLIST: "applicants/email/waitlist",
+    MailKind.REGRET: "applicants/email/regret",
+}
+MAIL_OF_STATE = {
+    ApplicationStatus.ACCEPTED: MailKind.OFFER,
+    ApplicationStatus.WAITLISTED: MailKind.WAITLIST,
+    ApplicationStatus.REJECTED: MailKind.REGRET,
+}
+
+
+def decision_mail_write(*, application: Application) -> OutboxMessage:
+    """Write the decision e-mail of an application into the outbox, for staff to send."""
+    kind = MAIL_OF_STATE[application.status]
+    context = {"application": application, "profile": application.applicant.profile}
+    template = MAIL_TEMPLATES[kind]
+    return OutboxMessage.objects.create(
+        application=application,
+        kind=kind,
+        to=application.applicant.email,
+        subject=" ".join(render_to_string(f"{template}_subject.txt", context).split()),
+        body=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+    )
+
+
+def outbox_send(*, messages, by: User | None) -> int:
+    """Hand unsent outbox messages to the mail queue after the commit; returns how many.
+
+    Each is marked sent by its task once the mail server took it, so a failure stays unsent
+    and the next "send" tries it again.
+    """
+    queued = 0
+    with transaction.atomic():
+        for message in OutboxMessage.objects.filter(
+            pk__in=[m.pk for m in messages], sent_at__isnull=True
+        ).select_related("application"):
+            transaction.on_commit(partial(send_outbox_message.enqueue, pk=message.pk))
+            audit(actor=by, subject=message.application, action="mail.queued", note=message.kind)
+            queued += 1
+    return queued
+
+
+def _locked_offer(application: Application) -> tuple[Cohort, Application]:
+    """Lock the cohort first: every change of seats in a cohort queues behind its row."""
+    cohort = Cohort.objects.select_for_update().get(pk=application.cohort_id)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    application.cohort = cohort
+    return cohort, application
+
+
+def _require_open_offer(application: Application, at: datetime) -> None:
+    if application.cohort.decisions_released_at is None or (
+        application.status != ApplicationStatus.ACCEPTED
+    ):
+        raise ApplicationError(_("There is no open offer on this application."))
+    if application.offer_expires_at and application.offer_expires_at <= at:
+        raise ApplicationError(_("This offer expired; the seat went to the next on the waitlist."))
+
+
+def offer_accept(*, application: Application, by: User) -> Participant:
+    """Take the seat: the applicant becomes a participant of the cohort."""
+    with transaction.atomic():
+        cohort, application = _locked_offer(application)
+        _require_open_offer(application, timezone.now())
+        application_transition(application=application, to=ApplicationStatus.OFFER_ACCEPTED, by=by)
+        participant = Participant.objects.create(
+            cohort=cohort, user=application.applicant, application=application
+        )
+    return participant
+
+
+def offer_decline(*, application: Application, by: User, note: str = "") -> Application:
+    """Give the seat back; the next on the country's waitlist is offered it."""
+    with transaction.atomic():
+        cohort, application = _locked_offer(application)
+        _require_open_offer(application, timezone.now())
+        application = application_transition(
+            application=application, to=ApplicationStatus.OFFER_DECLINED, by=by, note=note
+        )
+        waitlist_promote(cohort=cohort, country_id=_nationality(application), by=by)
+    return application
+
+
+def offers_expire(*, at: datetime | None = None) -> int:
+    """Close every offer past its deadline and hand its seat on; returns how many closed."""
+    at = at or timezone.now()
+    expired = 0
+    due = Application.objects.filter(status=ApplicationStatus.ACCEPTED, offer_expires_at__lte=at)
+    for pk, cohort_id in due.values_list("pk", "cohort_id"):
+        with transaction.atomic():
+            cohort, application = _locked_offer(Application(pk=pk, cohort_id=cohort_id))
+            if application.status != ApplicationStatus.ACCEPTED:
+                continue  # answered in the meantime
+            application_transition(
+                application=application,
+                to=ApplicationStatus.OFFER_DECLINED,
+                by=None,
+                note="expired",
+            )
+            waitlist_promote(cohort=cohort, country_id=_nationality(application), by=None)
+            expired += 1
+    return expired
+
+
+def _nationality(application: Application):
+    return (
+        ApplicantProfile.objects.filter(user=application.applicant_id)
+        .values_list("nationality_id", flat=True)
+        .first()
+    )
+
+
+def seats_taken(*, cohort: Cohort, country_id) -> int:
+    return Application.objects.filter(
+        cohort=cohort,
+        applicant__profile__nationality_id=country_id,
+        status__in=[ApplicationStatus.ACCEPTED, ApplicationStatus.OFFER_ACCEPTED],
+    ).count()
+
+
+def waitlist_promote(*, cohort: Cohort, country_id, by: User | None) -> list[Application]:
+    """Offer free seats of a country to its waitlist, in order. The caller holds the lock
+    on the cohort's row, so two declines at once never hand out the same seat twice."""
+    promoted = []
+    free = cohort.seats_per_country - seats_taken(cohort=cohort, country_id=country_id)
+    waiting = Application.objects.filter(
+        cohort=cohort,
+        applicant__profile__nationality_id=country_id,
+        status=ApplicationStatus.WAITLISTED,
+    ).order_by("waitlist_position", "pk")
+    for application in waiting[: max(free, 0)]:
+        application = application_transition(
+            application=application, to=ApplicationStatus.ACCEPTED, by=by, note="from waitlist"
+        )
+        application.offer_expires_at = timezone.now() + timedelta(days=cohort.offer_reply_days)
+        application.waitlist_position = None
+        application.save(update_fields=["offer_expires_at", "waitlist_position"])
+        decision_mail_write(application=application)
+        promoted.append(application)
+    return promoted

@@ -39,6 +39,16 @@ urlpatterns = [
         applicant.application_withdraw,
         name="application_withdraw",
     ),
+    path(
+        "me/applications/<int:pk>/offer/accept/",
+        applicant.offer_accept,
+        name="offer_accept",
+    ),
+    path(
+        "me/applications/<int:pk>/offer/decline/",
+        applicant.offer_decline,
+        name="offer_decline",
+    ),
     # Documents, for their owner and for authorised staff
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
     # The staff desk's side of the call

@@ -11,12 +11,18 @@ from django.utils.text import slugify
 
 from applicants import services as applicant_services
 from applicants.enums import ApplicationStatus, CohortStatus, CrewRole, DocumentKind, EnglishLevel
-from applicants.models import Cohort, Country, User
+from applicants.models import Cohort, Country, OutboxMessage, User
 
 from .reference import load_reference_data, read_seed
 from .roles import REVIEWER
-from .selectors import cohort_ranking
-from .services import assignment_add, review_save, rubric_create_default, staff_create
+from .services import (
+    assignment_add,
+    decisions_release,
+    review_save,
+    rubric_create_default,
+    selection_propose,
+    staff_create,
+)
 
 BASE_URL = "http://127.0.0.1:8000/"
 
@@ -190,7 +196,7 @@ class DemoBuilder:
                     submitted.append(done)
         self.review(cohort, manager, submitted, everyone_done=finished)
         if finished:
-            self.select(cohort, manager, [application for application, *_rest in submitted])
+            self.select(cohort, manager)
             applicant_services.cohort_set_status(
                 cohort=cohort, status=CohortStatus.FINISHED, by=manager
             )
@@ -249,16 +255,17 @@ class DemoBuilder:
                     at=min(assigned + timedelta(days=self.rng.randint(1, 10)), self.now),
                 )
 
-    def select(self, cohort, manager, applications):
-        """A finished call: the best-ranked of each country took its seats."""
-        seats = {}
-        for row in cohort_ranking(cohort=cohort, order="normalised"):
-            country = row.application.applicant.profile.nationality_id
-            seats[country] = seats.get(country, 0) + 1
-            offered = seats[country] <= cohort.seats_per_country
-            states = [S.ACCEPTED, S.OFFER_ACCEPTED] if offered else [S.REJECTED]
-            when = cohort.closes_at + timedelta(days=self.rng.randint(10, 20))
-            self.decide(cohort, row.application, manager, when, states)
+    def select(self, cohort, manager):
+        """A finished call, through the desk: proposal, release, mail, every offer taken."""
+        selection_propose(cohort=cohort, by=manager, order="normalised")
+        decisions_release(cohort=cohort, by=manager)
+        applicant_services.outbox_send(
+            messages=list(OutboxMessage.objects.filter(application__cohort=cohort)), by=manager
+        )
+        for application in cohort.applications.filter(status=S.ACCEPTED).select_related(
+            "applicant"
+        ):
+            applicant_services.offer_accept(application=application, by=application.applicant)
 
     def decide(self, cohort, application, manager, when, states):
         for status in states:

@@ -5,6 +5,8 @@ from applicants.enums import ApplicationStatus
 
 # Applications the panel reviews: submitted and still in the running.
 REVIEWABLE_STATES = [ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED]
+# How many of each country wait for a seat that frees up; the rest are sent regrets.
+WAITLIST_PER_COUNTRY = 3
 # Who is on the review panel: whoever holds this permission (the Reviewer role does).
 REVIEWER_PERMISSION = "commission.add_review"
 

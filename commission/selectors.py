@@ -9,7 +9,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from applicants.enums import ApplicationStatus
-from applicants.models import Application, AuditEntry, Cohort, User
+from applicants.models import Application, AuditEntry, Cohort, OutboxMessage, User
 from applicants.selectors import cohorts_with_counts
 
 from .enums import REVIEWABLE_STATES, REVIEWER_PERMISSION
@@ -204,3 +204,12 @@ def application_history(*, application: Application) -> list[AuditEntry]:
     for entry in entries:
         entry.action_label = AUDIT_ACTIONS.get(entry.action, entry.action)
     return entries
+
+
+def cohort_outbox(*, cohort: Cohort) -> QuerySet[OutboxMessage]:
+    """The cohort's decision e-mails, newest first, with their applicants."""
+    return (
+        OutboxMessage.objects.filter(application__cohort=cohort)
+        .select_related("application__applicant__profile")
+        .order_by("-created_at", "pk")
+    )

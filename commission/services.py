@@ -5,20 +5,26 @@ Keyword-only arguments, one transaction each, an audit entry for every change, a
 """
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from applicants import services as applicant_services
+from applicants.enums import ApplicationStatus
 from applicants.models import Application, Cohort, User
 from applicants.services import audit
 
-from .enums import DEFAULT_RUBRIC, REVIEWABLE_STATES, REVIEWER_PERMISSION
+from .enums import DEFAULT_RUBRIC, REVIEWABLE_STATES, REVIEWER_PERMISSION, WAITLIST_PER_COUNTRY
 from .models import Assignment, Conflict, Criterion, Review, Score
+from .selectors import cohort_ranking
 
 
 class ReviewError(Exception):
@@ -434,3 +440,212 @@ def review_save(
             % {"names": ", ".join(missing)}
         )
     return review
+
+
+# Selection ------------------------------------------------------------------------------
+
+S = ApplicationStatus
+# Applications the proposal may move: every submitted one still in the running, decided or not.
+SELECTABLE_STATES = [S.SUBMITTED, S.SHORTLISTED, S.ACCEPTED, S.WAITLISTED, S.REJECTED]
+
+
+def propose_seats(
+    ranked: list[tuple[int, object]],
+    free_seats: dict,
+    waitlist_length: int,
+    first_position: dict | None = None,
+) -> dict[int, tuple[str, int | None]]:
+    """Fill each country's free seats in rank order, then its waitlist; regret the rest.
+
+    `ranked` is (application id, country) best first. Returns {id: (state, waitlist place)}.
+    """
+    offered, waiting, decided = Counter(), Counter(), {}
+    first_position = first_position or {}
+    for application_id, country in ranked:
+        if offered[country] < free_seats.get(country, 0):
+            offered[country] += 1
+            decided[application_id] = (S.ACCEPTED, None)
+        elif waiting[country] < waitlist_length:
+            waiting[country] += 1
+            decided[application_id] = (
+                S.WAITLISTED,
+                first_position.get(country, 0) + waiting[country],
+            )
+        else:
+            decided[application_id] = (S.REJECTED, None)
+    return decided
+
+
+def _require_unreleased(cohort: Cohort) -> None:
+    if cohort.decisions_released_at is not None:
+        raise ReviewError(
+            _("The decisions of %(cohort)s are released; they can no longer change here.")
+            % {"cohort": cohort}
+        )
+
+
+def _require_call_closed(cohort: Cohort) -> None:
+    # An application submitted after a release could never be decided on.
+    if cohort.closes_at > timezone.now():
+        raise ReviewError(
+            _("The call of %(cohort)s is open until %(deadline)s; decisions come after it.")
+            % {
+                "cohort": cohort,
+                "deadline": date_format(timezone.localtime(cohort.closes_at), "j M Y, H:i"),
+            }
+        )
+
+
+def _number_waitlist(cohort: Cohort, country_id, ordered_ids: list[int]) -> None:
+    """Places 1, 2, 3... in this order; the rest of the country's waitlist follows it."""
+    waiting = Application.objects.filter(
+        cohort=cohort, applicant__profile__nationality_id=country_id, status=S.WAITLISTED
+    )
+    rest = [
+        pk
+        for pk in waiting.order_by(
+            models.F("waitlist_position").asc(nulls_last=True), "pk"
+        ).values_list("pk", flat=True)
+        if pk not in ordered_ids
+    ]
+    for position, pk in enumerate([*ordered_ids, *rest], start=1):
+        Application.objects.filter(pk=pk).update(waitlist_position=position)
+
+
+def selection_propose(*, cohort: Cohort, by: User | None, order: str = "normalised") -> Counter:
+    """Propose the cohort: seats by rank in each country, a ranked waitlist, regrets.
+
+    Decisions a manager overrode stay as they are and keep their seats. Nothing is released.
+    """
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        _require_unreleased(cohort)
+        _require_call_closed(cohort)
+        rows = [
+            row
+            for row in cohort_ranking(cohort=cohort, order=order)
+            if row.application.status in SELECTABLE_STATES
+        ]
+        kept = [row.application for row in rows if row.application.decision_reason]
+        country_of = {
+            row.application.pk: row.application.applicant.profile.nationality_id for row in rows
+        }
+        free = Counter(dict.fromkeys(country_of.values(), cohort.seats_per_country))
+        for application in kept:
+            if application.status == S.ACCEPTED:
+                free[country_of[application.pk]] -= 1
+        ranked = [
+            (row.application.pk, country_of[row.application.pk])
+            for row in rows
+            if not row.application.decision_reason
+        ]
+        proposal = propose_seats(ranked, free, WAITLIST_PER_COUNTRY)
+        moved = Counter()
+        for row in rows:
+            application = row.application
+            if application.pk in proposal and application.status != proposal[application.pk][0]:
+                applicant_services.application_transition(
+                    application=application,
+                    to=proposal[application.pk][0],
+                    by=by,
+                    note="proposal",
+                )
+                moved[proposal[application.pk][0]] += 1
+        Application.objects.filter(cohort=cohort).exclude(status=S.WAITLISTED).update(
+            waitlist_position=None
+        )
+        # Each country's waitlist: the proposal's places first, a manager's reserves behind.
+        for country in set(country_of.values()):
+            proposed = sorted(
+                (
+                    pk
+                    for pk, (state, _place) in proposal.items()
+                    if state == S.WAITLISTED and country_of[pk] == country
+                ),
+                key=lambda pk: proposal[pk][1],
+            )
+            _number_waitlist(cohort, country, proposed)
+        audit(actor=by, subject=cohort, action="selection.proposed", note=order)
+    return moved
+
+
+def selection_override(*, application: Application, to: str, reason: str, by: User) -> Application:
+    """A manager's own decision on one application, with the reason written down."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(_("Write down why you override the proposal."))
+    if to not in (S.ACCEPTED, S.WAITLISTED, S.REJECTED):
+        raise ReviewError(_("Choose an offer, the waitlist or a regret."))
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().get(pk=application.cohort_id)
+        _require_unreleased(cohort)
+        application = Application.objects.select_related("applicant__profile").get(
+            pk=application.pk
+        )
+        country = application.applicant.profile.nationality_id
+        if to == S.ACCEPTED and application.status != S.ACCEPTED:
+            taken = applicant_services.seats_taken(cohort=cohort, country_id=country)
+            if taken >= cohort.seats_per_country:
+                raise ReviewError(
+                    ngettext(
+                        "The %(seats)d seat of %(country)s is taken: move someone off first.",
+                        "All %(seats)d seats of %(country)s are taken: move someone off first.",
+                        cohort.seats_per_country,
+                    )
+                    % {
+                        "seats": cohort.seats_per_country,
+                        "country": application.applicant.profile.nationality,
+                    }
+                )
+        if application.status != to:
+            application = applicant_services.application_transition(
+                application=application, to=to, by=by, note=reason
+            )
+        application.decision_reason = reason
+        application.waitlist_position = 10_000 if to == S.WAITLISTED else None  # at the back
+        application.save(update_fields=["decision_reason", "waitlist_position"])
+        _number_waitlist(cohort, country, [])
+        application.refresh_from_db()
+    return application
+
+
+def decisions_release(*, cohort: Cohort, by: User | None) -> int:
+    """Release every decision of the cohort at once; their e-mails wait in the outbox."""
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        _require_unreleased(cohort)
+        _require_call_closed(cohort)
+        undecided = Application.objects.filter(
+            cohort=cohort, submitted_at__isnull=False, status__in=REVIEWABLE_STATES
+        ).count()
+        if undecided:
+            raise ReviewError(
+                ngettext(
+                    "%(n)d application has no decision yet: propose the cohort first.",
+                    "%(n)d applications have no decision yet: propose the cohort first.",
+                    undecided,
+                )
+                % {"n": undecided}
+            )
+        for country in set(
+            Application.objects.filter(cohort=cohort, status=S.WAITLISTED).values_list(
+                "applicant__profile__nationality_id", flat=True
+            )
+        ):
+            _number_waitlist(cohort, country, [])  # no gap between the places mailed out
+        now = timezone.now()
+        cohort.decisions_released_at = now
+        cohort.save(update_fields=["decisions_released_at"])
+        decided = Application.objects.filter(
+            cohort=cohort, status__in=[S.ACCEPTED, S.WAITLISTED, S.REJECTED]
+        ).select_related("cohort", "applicant__profile")
+        decided.filter(status=S.ACCEPTED).update(
+            offer_expires_at=now + timedelta(days=cohort.offer_reply_days)
+        )
+        written = 0
+        for application in decided:
+            application.cohort = cohort
+            applicant_services.decision_mail_write(application=application)
+            written += 1
+        audit(actor=by, subject=cohort, action="decisions.released", note=f"{written}")
+    return written

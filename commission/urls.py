@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import desk, panel, reviewer
+from .views import desk, panel, reviewer, selection
 
 urlpatterns = [
     path("", include("applicants.urls")),
@@ -27,6 +27,26 @@ urlpatterns = [
     path("desk/assignments/<int:pk>/delete/", panel.assignment_delete, name="assignment_delete"),
     path("desk/cohorts/<slug:slug>/ranking/", panel.ranking, name="ranking"),
     path("desk/applications/<int:pk>/audit/", panel.application_audit, name="application_audit"),
+    # Selection and decisions
+    path("desk/cohorts/<slug:slug>/selection/", selection.selection_board, name="selection"),
+    path(
+        "desk/cohorts/<slug:slug>/selection/propose/",
+        selection.selection_propose,
+        name="selection_propose",
+    ),
+    path(
+        "desk/applications/<int:pk>/decision/",
+        selection.selection_override,
+        name="selection_override",
+    ),
+    path(
+        "desk/cohorts/<slug:slug>/selection/release/",
+        selection.decisions_release,
+        name="decisions_release",
+    ),
+    path("desk/cohorts/<slug:slug>/outbox/", selection.outbox, name="outbox"),
+    path("desk/outbox/<int:pk>/", selection.outbox_message, name="outbox_message"),
+    path("desk/cohorts/<slug:slug>/outbox/send/", selection.outbox_send, name="outbox_send"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from applicants.models import ApplicationDocument
+from applicants.models import ApplicationDocument, OutboxMessage
 from applicants.services import document_upload
 from commission.services import assignment_add, rubric_create_default
 from tests.factories import ApplicationFactory
@@ -99,6 +99,15 @@ MATRIX = {
     "assignment_delete": (assignment, POST_ONLY),
     "ranking": (cohort, MANAGES_COHORTS),
     "application_audit": (lambda w: {"pk": w["submitted"].pk}, MANAGES_COHORTS),
+    "selection": (cohort, MANAGES_COHORTS),
+    "selection_propose": (cohort, POST_ONLY),
+    "selection_override": (lambda w: {"pk": w["submitted"].pk}, POST_ONLY),
+    "decisions_release": (cohort, POST_ONLY),
+    "outbox": (cohort, MANAGES_COHORTS),
+    "outbox_message": (lambda w: {"pk": w["mail"].pk}, MANAGES_COHORTS),
+    "outbox_send": (cohort, POST_ONLY),
+    "offer_accept": (draft, POST_ONLY),
+    "offer_decline": (draft, POST_ONLY),
     "signup": (None, expect(302, anonymous=200)),
     "verification_sent": (None, expect(200)),
     "verify_email": (lambda w: {"token": "not-a-token"}, expect(200)),
@@ -155,6 +164,14 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
         "draft": draft,
         "submitted": submitted,
         "assignment": assignment,
+        "mail": OutboxMessage.objects.create(
+            application=submitted,
+            kind="regret",
+            to=applicant.email,
+            subject="-",
+            body="-",
+            html="-",
+        ),
     }
 
 

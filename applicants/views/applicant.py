@@ -282,3 +282,37 @@ def application_withdraw(request, pk):
             messages.success(request, _("Your application is withdrawn."))
         return redirect("application_detail", pk=application.pk)
     return render(request, "applicants/application/withdraw.html", {"application": application})
+
+
+@require_POST
+@applicant_required
+def offer_accept(request, pk):
+    application = own_application(request, pk)
+    try:
+        services.offer_accept(application=application, by=request.user)
+    except services.ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You accepted your seat in %(cohort)s. Welcome!")
+            % {"cohort": application.cohort.name},
+        )
+    return redirect("application_detail", pk=application.pk)
+
+
+@require_POST
+@applicant_required
+def offer_decline(request, pk):
+    application = own_application(request, pk)
+    if not request.POST.get("confirm"):
+        # The box on the page is required too; this covers a form sent without it.
+        messages.error(request, _("Tick the box to confirm that you give up your seat."))
+        return redirect("application_detail", pk=application.pk)
+    try:
+        services.offer_decline(application=application, by=request.user)
+    except services.ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You declined the offer. Thank you for telling us."))
+    return redirect("application_detail", pk=application.pk)

@@ -7,7 +7,15 @@ from django.db import transaction
 from django.test import override_settings
 
 from applicants.enums import ApplicationStatus
-from applicants.models import ApplicantProfile, Application, Cohort, Country, User
+from applicants.models import (
+    ApplicantProfile,
+    Application,
+    AuditEntry,
+    Cohort,
+    Country,
+    OutboxMessage,
+    User,
+)
 from applicants.services import application_missing_items
 from commission.models import Assignment, Review
 from commission.selectors import cohort_ranking
@@ -94,6 +102,7 @@ def test_seed_demo_submitted_applications_are_complete_with_documents(demo):
 
 
 def test_seed_demo_fly_2025_is_a_finished_selection_with_two_seats_per_country(demo):
+    assert Cohort.objects.get(slug="fly-2025").decisions_released_at is not None
     confirmed = Counter(
         Application.objects.filter(
             cohort__slug="fly-2025", status=ApplicationStatus.OFFER_ACCEPTED
@@ -168,5 +177,11 @@ def test_seed_demo_fly_2025_seats_went_to_the_best_ranked_of_each_country(demo):
     for row in cohort_ranking(cohort=cohort, order="normalised"):
         country = row.application.applicant.profile.nationality_id
         seen[country] += 1
-        expected = "offer_accepted" if seen[country] <= cohort.seats_per_country else "rejected"
+        expected = "offer_accepted" if seen[country] <= cohort.seats_per_country else "waitlisted"
         assert row.application.status == expected
+    assert cohort.participants.count() == 24
+    # Every decision mail went to the queue (it leaves when the demo's transaction commits,
+    # which this module's rolled-back fixture never does).
+    mails = OutboxMessage.objects.filter(application__cohort=cohort)
+    assert mails.count() == 36
+    assert AuditEntry.objects.filter(action="mail.queued").count() == 36
