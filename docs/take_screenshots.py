@@ -22,6 +22,9 @@ SHOTS = [
     ("application-step-phone.png", "applicant@example.org", "/me/", 390),
     ("staff-desk.png", "manager@example.org", "/desk/", 1280),
     ("staff-applications.png", "manager@example.org", "/desk/applications/?status=submitted", 1280),
+    ("review-phone.png", "reviewer@example.org", "/desk/reviews/", 390),
+    ("ranking.png", "manager@example.org", "/desk/cohorts/fly-2026/ranking/", 1280),
+    ("selection.png", "manager@example.org", "/desk/cohorts/fly-2025/selection/", 1280),
 ]
 
 
@@ -41,6 +44,8 @@ def main():
             if name == "application-step-phone.png":
                 page.get_by_role("link", name="FLY 2026 Busan").first.click()
                 page.get_by_role("link", name="2. Filmmaking").click()
+            if name == "review-phone.png":
+                page.locator("main a[href^='/desk/reviews/']").first.click()
             page.screenshot(path=OUT / name, full_page=True)
             page.close()
         browser.close()
