@@ -669,7 +669,11 @@ def offers_expire(*, at: datetime | None = None) -> int:
     """Close every offer past its deadline and hand its seat on; returns how many closed."""
     at = at or timezone.now()
     expired = 0
-    due = Application.objects.filter(status=ApplicationStatus.ACCEPTED, offer_expires_at__lte=at)
+    # An offer whose e-mail still waits in the outbox has not reached its applicant: its
+    # deadline cannot have passed for them.
+    due = Application.objects.filter(
+        status=ApplicationStatus.ACCEPTED, offer_expires_at__lte=at
+    ).exclude(mails__kind=MailKind.OFFER, mails__sent_at__isnull=True)
     for pk, cohort_id in due.values_list("pk", "cohort_id"):
         with transaction.atomic():
             cohort, application = _locked_offer(Application(pk=pk, cohort_id=cohort_id))

@@ -214,7 +214,7 @@ def rubric_save(*, cohort: Cohort, by: User | None, rows: list[dict], deleted: l
 
 def _refusal(application: Application, reviewer: User) -> str | None:
     """Why this reviewer may not review this application, or None."""
-    if not reviewer.has_perm(REVIEWER_PERMISSION):
+    if not reviewer.is_active or not reviewer.has_perm(REVIEWER_PERMISSION):
         return _("%(reviewer)s is not on the review panel.") % {"reviewer": reviewer}
     if application.submitted_at is None or application.status not in REVIEWABLE_STATES:
         return _("Application %(ref)s is not open for review.") % {"ref": application.pk}
@@ -293,7 +293,11 @@ def assignments_auto(*, cohort: Cohort, reviewers, by: User | None) -> dict:
     conflicts and, when the cohort asks, reviewers from the applicant's country excluded.
     """
     wanted = cohort.reviews_per_application
-    reviewers = [reviewer for reviewer in reviewers if reviewer.has_perm(REVIEWER_PERMISSION)]
+    reviewers = [
+        reviewer
+        for reviewer in reviewers
+        if reviewer.is_active and reviewer.has_perm(REVIEWER_PERMISSION)
+    ]
     made, short = 0, []
     with transaction.atomic():
         Cohort.objects.select_for_update().get(pk=cohort.pk)
@@ -369,6 +373,18 @@ def conflict_declare(
         )
         if not created:
             raise ReviewError(_("You already declared a conflict with this application."))
+        if Review.objects.filter(
+            assignment__reviewer=reviewer,
+            assignment__application=application,
+            submitted_at__isnull=False,
+        ).exists():
+            # A submitted score is on record; recusing must not erase it.
+            raise ReviewError(
+                _(
+                    "You submitted your review of this application. If you see a conflict now, "
+                    "write to the programme team: they decide what happens to your scores."
+                )
+            )
         recused = Assignment.objects.filter(reviewer=reviewer, application=application).delete()
         audit(
             actor=reviewer,
@@ -574,6 +590,8 @@ def selection_override(*, application: Application, to: str, reason: str, by: Us
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError(_("Write down why you override the proposal."))
+    if len(reason) > Application._meta.get_field("decision_reason").max_length:
+        raise ReviewError(_("Keep the reason to 500 characters."))
     if to not in (S.ACCEPTED, S.WAITLISTED, S.REJECTED):
         raise ReviewError(_("Choose an offer, the waitlist or a regret."))
     with transaction.atomic():

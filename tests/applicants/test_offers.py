@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from applicants.enums import ApplicationStatus as S
 from applicants.models import Application, OutboxMessage, Participant
-from tests.factories import ApplicantFactory, ApplicationFactory, CohortFactory
+from applicants.services import offers_expire
+from commission import services as commission_services
+from tests.factories import ApplicantFactory, ApplicationFactory, CohortFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +259,24 @@ def test_offer_box_is_gone_once_accepted(client, offer):
 
     assert "Accept the seat" not in page
     assert "You accepted your seat." in page
+
+
+def test_an_offer_whose_mail_was_never_sent_does_not_expire(manager):
+    country = CountryFactory(code="TH", name="Thailand")
+    cohort = CohortFactory(
+        seats_per_country=1,
+        eligible_countries=[country],
+        opens_at=timezone.now() - timedelta(days=60),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
+    for _ in range(2):
+        ApplicationFactory(
+            cohort=cohort, status="submitted", applicant__profile__nationality=country
+        )
+    commission_services.selection_propose(cohort=cohort, by=manager)
+    commission_services.decisions_release(cohort=cohort, by=manager)
+    later = timezone.now() + timedelta(days=cohort.offer_reply_days + 1)
+
+    assert offers_expire(at=later) == 0  # the offer mail still waits in the outbox
+    OutboxMessage.objects.update(sent_at=timezone.now())
+    assert offers_expire(at=later) == 1

@@ -113,3 +113,25 @@ def test_declaring_a_conflict_recuses_and_blocks_a_new_assignment(assignment, re
         services.conflict_declare(
             reviewer=reviewer, application=assignment.application, kind="other"
         )
+
+
+def test_a_conflict_declared_after_submitting_keeps_the_submitted_scores(assignment, reviewer):
+    services.review_save(
+        assignment=assignment, by=reviewer, scores=all_scores(assignment), submit=True
+    )
+
+    with pytest.raises(services.ReviewError, match="You submitted your review"):
+        services.conflict_declare(
+            reviewer=reviewer, application=assignment.application, kind="personal"
+        )
+
+    assert Review.objects.get().scores.count() == 5
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_an_inactive_reviewer_gets_no_assignment(manager):
+    application = ApplicationFactory(status="submitted")
+    gone = StaffFactory(role="Reviewer", is_active=False)
+
+    with pytest.raises(services.ReviewError, match="is not on the review panel"):
+        services.assignment_add(application=application, reviewer=gone, by=manager)
