@@ -12,6 +12,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from applicants.enums import ApplicationStatus as S
@@ -178,6 +180,33 @@ def test_expire_offers_on_two_servers_at_once_closes_each_offer_once(
     closed = at_once(offers_expire, offers_expire)
 
     assert sum(closed) == 2
+    statuses = set(
+        Application.objects.filter(pk__in=[o.pk for o in offers]).values_list("status", flat=True)
+    )
+    assert statuses == {S.OFFER_DECLINED}
+    assert_seats_went_to_places_1_and_2(cohort, country, waitlist, thai_waitlist)
+
+
+def test_two_decline_requests_at_once_promote_places_1_and_2_once_each(
+    cohort, country, waitlist, thai_waitlist
+):
+    offers = [offer(cohort, country), offer(cohort, country)]
+    signed_in = []
+    for application in offers:
+        client = Client()
+        client.force_login(application.applicant)
+        signed_in.append((client, application))
+
+    responses = at_once(
+        *[
+            lambda client=client, application=application: client.post(
+                reverse("offer_decline", kwargs={"pk": application.pk}), {"confirm": "on"}
+            )
+            for client, application in signed_in
+        ]
+    )
+
+    assert [response.status_code for response in responses] == [302, 302]
     statuses = set(
         Application.objects.filter(pk__in=[o.pk for o in offers]).values_list("status", flat=True)
     )
