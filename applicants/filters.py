@@ -11,10 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import ApplicationStatus, CrewRole, DocumentKind, Gender
 from .models import Application, ApplicationDocument, Cohort, Country
-from .services import DOCUMENTS_REQUIRED
+from .services import ADULT_AGE, DOCUMENTS_REQUIRED, application_is_minor
 from .validators import EARLIEST_DAY, LATEST_DAY, validate_plausible_date
-
-MINOR_UNTIL = 18
 
 # Age bands on the cohort's age reference date: (key, label, lowest age, age no longer in it).
 AGE_BANDS = {
@@ -81,7 +79,7 @@ def missing_documents_q(kind: str, reference_dates) -> Q | Exists:
         query |= document_missing_q(required)
     minors = Q(pk__in=[])
     for reference in reference_dates:
-        born_by = born_by_for_age(reference, MINOR_UNTIL)
+        born_by = born_by_for_age(reference, ADULT_AGE)
         # With no bound, everyone with a birth date is a minor, as the model counts it.
         born_after = (
             Q(applicant__profile__date_of_birth__isnull=False)
@@ -96,12 +94,7 @@ def missing_documents(application: Application) -> list[DocumentKind]:
     """The same rule as `missing_documents_q`, read from the prefetched documents."""
     uploaded = {document.kind for document in application.documents.all()}
     needed = list(DOCUMENTS_REQUIRED)
-    profile = getattr(application.applicant, "profile", None)
-    if (
-        profile is not None
-        and profile.date_of_birth is not None
-        and application.cohort.age_on_reference_date(profile.date_of_birth) < MINOR_UNTIL
-    ):
+    if application_is_minor(application):
         needed.append(DocumentKind.CONSENT)
     return [DocumentKind(kind) for kind in needed if kind not in uploaded]
 

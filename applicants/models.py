@@ -409,8 +409,7 @@ class Application(models.Model):
         return [
             entry
             for entry in self.audit_entries.all()
-            if entry.action in ("application.started", "application.status")
-            and entry.to_state not in hidden
+            if entry.action in AuditEntry.STATUS_ACTIONS and entry.to_state not in hidden
         ]
 
 
@@ -503,6 +502,9 @@ class OutboxMessage(models.Model):
 
 class AuditEntry(models.Model):
     """Who changed what and when: written by services for every state change."""
+
+    # The actions that make an application's status history.
+    STATUS_ACTIONS = ("application.started", "application.status")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

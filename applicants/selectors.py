@@ -43,9 +43,9 @@ def applications_of_applicant(*, user) -> QuerySet[Application]:
 
 def applications_with_history(*, user) -> QuerySet[Application]:
     """The applicant's applications, each with its state changes in one more query."""
-    changes = AuditEntry.objects.filter(
-        action__in=["application.started", "application.status"]
-    ).order_by("created_at", "pk")
+    changes = AuditEntry.objects.filter(action__in=AuditEntry.STATUS_ACTIONS).order_by(
+        "created_at", "pk"
+    )
     return applications_of_applicant(user=user).prefetch_related(
         Prefetch("audit_entries", queryset=changes)
     )
@@ -60,7 +60,7 @@ def status_history(*, application, for_applicant: bool) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
         object_id=application.pk,
-        action__in=["application.started", "application.status"],
+        action__in=AuditEntry.STATUS_ACTIONS,
     ).select_related("actor")
     if for_applicant:
         entries = entries.exclude(to_state__in=application.states_hidden_from_applicant())

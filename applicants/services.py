@@ -316,11 +316,15 @@ def application_transition(
     return application
 
 
+# Below this age on the cohort's reference date an applicant needs a guardian's consent.
+ADULT_AGE = 18
+
+
 def application_is_minor(application: Application) -> bool:
     profile = getattr(application.applicant, "profile", None)
     if profile is None or profile.date_of_birth is None:
         return False
-    return application.cohort.age_on_reference_date(profile.date_of_birth) < 18
+    return application.cohort.age_on_reference_date(profile.date_of_birth) < ADULT_AGE
 
 
 def application_steps(application: Application) -> list[str]:
@@ -403,7 +407,7 @@ def application_missing_items(application: Application) -> list[MissingItem]:
             items.append(
                 MissingItem(
                     S.FILMMAKING,
-                    _("%(field)s is missing.") % {"field": label[:1].upper() + label[1:]},
+                    _("%(field)s is missing.") % {"field": label},
                 )
             )
     uploaded = set(application.documents.values_list("kind", flat=True))

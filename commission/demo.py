@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from applicants import services as applicant_services
 from applicants.enums import ApplicationStatus, CohortStatus, CrewRole, DocumentKind, EnglishLevel
 from applicants.models import Cohort, Country, OutboxMessage, User
+from applicants.services import ADULT_AGE
 
 from .reference import load_reference_data, read_seed
 from .roles import REVIEWER
@@ -314,7 +315,7 @@ class DemoBuilder:
             return None
         for kind in applicant_services.DOCUMENTS_REQUIRED:
             self.upload(application, user, kind, profile["legal_name"])
-        if cohort.age_on_reference_date(profile["date_of_birth"]) < 18:
+        if cohort.age_on_reference_date(profile["date_of_birth"]) < ADULT_AGE:
             guardian = f"{profile['legal_name'].split(' ')[-1]} (parent)"
             applicant_services.application_save_step(
                 application=application,
