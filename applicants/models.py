@@ -474,7 +474,13 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} ({self.cohort})"
+        return f"{self.name} ({self.cohort})"
+
+    @property
+    def name(self) -> str:
+        """How staff and team mates name a trainee: the legal name, else the address."""
+        profile = getattr(self.user, "profile", None)
+        return (profile and profile.legal_name) or self.user.email
 
 
 class OutboxMessage(models.Model):

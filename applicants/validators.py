@@ -30,6 +30,7 @@ WRONG_TYPE = {
     (PDF, JPEG, PNG): _(
         "This file is not a PDF, JPEG or PNG, whatever its name says. Please upload one of those."
     ),
+    (JPEG, PNG): _("This file is not a JPEG or PNG photo, whatever its name says."),
 }
 
 # Latin letters as in a passport, with the accents some carry and Malaysia's a/l and a/p.
@@ -83,7 +84,11 @@ def detect_content_type(upload) -> str | None:
 
 def validate_upload(upload, kind: str) -> str:
     """Refuse a file of the wrong type or size for this kind; returns its real content type."""
-    allowed = ALLOWED_TYPES[kind]
+    return validate_file(upload, ALLOWED_TYPES[kind])
+
+
+def validate_file(upload, allowed: list[str]) -> str:
+    """Refuse a file of another type than `allowed`, or too large; returns its real type."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _(

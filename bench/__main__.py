@@ -15,6 +15,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commission.settings")
 django.setup()
 
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
@@ -23,7 +24,7 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
-from bench import homes  # noqa: E402
+from bench import homes, shoots  # noqa: E402
 
 
 def fetch(client, url):
@@ -34,6 +35,8 @@ def fetch(client, url):
 
 
 def measure(client, url, repeat=5):
+    # Every page starts from the same caches, whichever page or size ran before it.
+    ContentType.objects.clear_cache()
     with CaptureQueriesContext(connection) as queries:
         fetch(client, url)
     # Read the count now: every request start empties Django's query log.
@@ -50,11 +53,15 @@ def main():
     database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     failures = 0
     try:
-        for title, small, large, pages in homes.BENCHMARKS:
+        for title, small, large, pages, populate in [
+            (*benchmark, module.populate)
+            for module in (homes, shoots)
+            for benchmark in module.BENCHMARKS
+        ]:
             print(f"\n{title}")
             results = {}
             for size in (small, large):
-                users = homes.populate(size)
+                users = populate(size)
                 for page, (url, user_key, _batch) in pages.items():
                     client = Client()
                     client.force_login(users[user_key])

@@ -1,5 +1,7 @@
 """The homes and the desk's list of applications, at 10 and at 1,000 applications."""
 
+import itertools
+
 from django.utils import timezone
 
 from applicants.enums import ApplicationStatus
@@ -22,9 +24,16 @@ def populate(applications: int) -> dict:
         User(email=f"bench{index}@example.org", email_verified_at=timezone.now())
         for index in range(applications - 1)
     )
+    now = timezone.now()
     Application.objects.bulk_create(
-        Application(cohort=cohort, applicant=user, status=STATUSES[index % len(STATUSES)])
-        for index, user in enumerate(others)
+        Application(
+            cohort=cohort,
+            applicant=user,
+            status=status,
+            # Staff read only what was submitted: every state but a draft was, once.
+            submitted_at=None if status == ApplicationStatus.DRAFT else now,
+        )
+        for user, status in zip(others, itertools.cycle(STATUSES), strict=False)
     )
     return {"manager": StaffFactory(role=PROGRAMME_MANAGER), "applicant": applicant}
 

@@ -11,8 +11,12 @@ from django.utils.text import slugify
 
 from applicants import services as applicant_services
 from applicants.enums import ApplicationStatus, CohortStatus, CrewRole, DocumentKind, EnglishLevel
-from applicants.models import Cohort, Country, OutboxMessage, User
+from applicants.models import Cohort, Country, OutboxMessage, Participant, User
 from applicants.services import ADULT_AGE
+from shoots import services as shoot_services
+from shoots.enums import PermitStatus
+from shoots.models import Location
+from shoots.services import ScheduleConflict
 
 from .reference import load_reference_data, read_seed
 from .roles import REVIEWER
@@ -57,6 +61,7 @@ class DemoBuilder:
                 if not Cohort.objects.filter(slug=row["slug"]).exists():
                     self.cohort(row)
             self.demo_applicant()
+            self.demo_participant()
         return self.made
 
     # People ---------------------------------------------------------------------------
@@ -97,6 +102,17 @@ class DemoBuilder:
         cohort = Cohort.objects.get(slug="fly-2026")
         applicant_services.application_start(applicant=user, cohort=cohort)
         self.made.append(row["email"])
+
+    def demo_participant(self):
+        """One trainee of the finished cohort gets a demo login, to show a participant's view."""
+        email = self.settings["participant"]
+        if User.objects.filter(email=email).exists():
+            return
+        seat = Participant.objects.filter(cohort__slug="fly-2025").order_by("pk").first()
+        seat.user.email = email
+        seat.user.set_password(self.password)
+        seat.user.save()
+        self.made.append(email)
 
     def names(self, code: str, count: int):
         """`count` people of one country: legal name, name in own script, gender, preferred."""
@@ -159,6 +175,7 @@ class DemoBuilder:
             status=CohortStatus.OPEN,
             eligible_countries=list(self.countries.values()),
             reviewers_from_other_countries=not finished,
+            team_count=row["team_count"],
             **dates,
         )
         rubric_create_default(cohort=cohort, by=manager)
@@ -204,6 +221,7 @@ class DemoBuilder:
         else:
             for application, when, states in submitted:
                 self.decide(cohort, application, manager, when, states)
+        self.shoots(cohort, manager)
         self.made.append(cohort.slug)
 
     def review(self, cohort, manager, submitted, everyone_done):
@@ -274,6 +292,89 @@ class DemoBuilder:
             when += timedelta(hours=self.rng.randint(2, 48))
             applicant_services.application_transition(
                 application=application, to=status, by=by, at=min(when, self.now)
+            )
+
+    # Shoots ---------------------------------------------------------------------------
+
+    def shoots(self, cohort, manager):
+        """Teams split as the desk suggests, their films, shoot days and permits."""
+        officer = User.objects.get(email="permits@example.org")
+        people = [
+            {"id": p.pk, "country": p.user.profile.nationality_id, "role": p.application.role_1}
+            for p in Participant.objects.filter(cohort=cohort).select_related(
+                "user__profile", "application"
+            )
+        ]
+        placement = shoot_services.propose_teams(people=people, team_count=cohort.team_count)
+        teams = shoot_services.teams_form(cohort=cohort, placement=placement, by=manager)
+        for team, film in zip(teams, self.settings["shoots"][cohort.slug], strict=True):
+            mentors = User.objects.filter(email__in=film["mentors"])
+            shoot_services.team_update(team=team, name="", mentors=mentors, roles={}, by=manager)
+            fields = {key: film[key] for key in ("title", "logline", "synopsis", "format")}
+            fields["running_minutes"] = film["running_minutes"]
+            production = shoot_services.production_update(
+                production=team.production, fields=fields, by=manager
+            )
+            crew = [member.participant for member in team.members.all()]
+            for plan in film["days"]:
+                self.shoot_day(cohort, production, crew, plan, officer)
+
+    def shoot_day(self, cohort, production, crew, plan, officer):
+        location = Location.objects.get(slug=plan["location"])
+        fields = {
+            "location": location,
+            "date": cohort.onsite_starts_on + timedelta(days=plan["day"]),
+            "call_time": datetime.strptime(plan["call"], "%H:%M").time(),
+            "wrap_time": datetime.strptime(plan["wrap"], "%H:%M").time(),
+            "scenes": plan["scenes"],
+            "schedule": f"{plan['call']} Call, breakfast\n{plan['wrap']} Wrap, load out",
+            "crew_count": len(crew) + 2,
+            "vehicle_count": 1 + len(crew) // 4,
+            "equipment": "Camera package A, sound kit, two LED panels",
+        }
+        # Scheduled well ahead, as the desk would; a closed day moves to the next.
+        for _attempt in range(3):
+            try:
+                day, _warnings = shoot_services.shoot_day_save(
+                    production=production,
+                    fields=fields,
+                    crew=crew,
+                    by=officer,
+                    today=fields["date"] - timedelta(days=60),
+                )
+                break
+            except ScheduleConflict:
+                fields["date"] += timedelta(days=1)
+        permit = day.permits.get()
+        shoot_services.permit_update(
+            permit=permit,
+            fields={
+                "activities": plan["activities"],
+                "parking_plan": "One van in the public car park; equipment carried in.",
+                "fee_krw": 0 if location.authority.kind == "district_office" else 150000,
+            },
+            insurance=SimpleUploadedFile(
+                "insurance.pdf", tiny_pdf(f"Insurance certificate: {production}")
+            ),
+            by=officer,
+        )
+        steps = {
+            PermitStatus.DRAFT: [],
+            PermitStatus.SUBMITTED: [PermitStatus.SUBMITTED],
+            PermitStatus.APPROVED: [PermitStatus.SUBMITTED, PermitStatus.APPROVED],
+            PermitStatus.APPROVED_WITH_CONDITIONS: [
+                PermitStatus.SUBMITTED,
+                PermitStatus.APPROVED_WITH_CONDITIONS,
+            ],
+        }[plan["permit"]]
+        for status in steps:
+            shoot_services.permit_transition(
+                permit=permit,
+                to=status,
+                by=officer,
+                reference_number=f"BSN-{day.date:%Y}-{permit.pk:05d}",
+                conditions="No filming in the 10:00-16:00 visitor peak; marshal on site.",
+                today=permit.due_on,
             )
 
     def answers(self):

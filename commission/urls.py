@@ -5,6 +5,7 @@ from .views import desk, panel, reviewer, selection
 
 urlpatterns = [
     path("", include("applicants.urls")),
+    path("", include("shoots.urls")),
     path("desk/", desk.desk, name="desk"),
     # A reviewer's own work
     path("desk/reviews/", reviewer.assignment_list, name="review_list"),

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Authority, Location
+from .models import (
+    Authority,
+    CalendarFeed,
+    ConflictRule,
+    Location,
+    LocationPhoto,
+    Permit,
+    Production,
+    ShootDay,
+    Team,
+    TeamMember,
+)
 
 
 @admin.register(Authority)
@@ -25,3 +36,88 @@ class LocationAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_ko", "address"]
     list_select_related = ["authority"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(LocationPhoto)
+class LocationPhotoAdmin(admin.ModelAdmin):
+    """Photos are added on the location's page, where the file's type is checked."""
+
+    list_display = ["location", "caption", "content_type", "uploaded_at"]
+    list_filter = ["location__district"]
+    search_fields = ["caption", "location__name"]
+    list_select_related = ["location"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeskOnly(admin.ModelAdmin):
+    """Read-only: these are changed on the desk, where conflicts and states are checked."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(DeskOnly):
+    list_display = ["__str__", "cohort", "number"]
+    list_filter = ["cohort"]
+    search_fields = ["name", "production__title"]
+    list_select_related = ["cohort"]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(DeskOnly):
+    list_display = ["participant", "team", "role"]
+    list_filter = ["team__cohort", "role"]
+    search_fields = ["participant__user__email", "participant__user__profile__legal_name"]
+    list_select_related = ["team", "participant__user__profile"]
+
+
+@admin.register(Production)
+class ProductionAdmin(DeskOnly):
+    list_display = ["title", "team", "format", "running_minutes"]
+    list_filter = ["team__cohort", "format"]
+    search_fields = ["title"]
+    list_select_related = ["team"]
+
+
+@admin.register(ShootDay)
+class ShootDayAdmin(DeskOnly):
+    list_display = ["date", "production", "location", "call_time", "wrap_time", "sequence"]
+    list_filter = ["production__team__cohort", "location__district"]
+    search_fields = ["production__title", "location__name", "scenes"]
+    date_hierarchy = "date"
+    list_select_related = ["production", "location"]
+
+
+@admin.register(Permit)
+class PermitAdmin(DeskOnly):
+    list_display = ["shoot_day", "authority", "status", "due_on", "reference_number", "fee_krw"]
+    list_filter = ["status", "authority"]
+    search_fields = ["reference_number"]
+    list_select_related = ["shoot_day__production", "shoot_day__location", "authority"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(DeskOnly):
+    list_display = ["kind", "created_by", "created_at", "revoked_at"]
+    list_filter = ["kind"]
+    search_fields = ["created_by__email"]
+    exclude = ["token"]  # the secret stays on the desk's pages
+
+
+@admin.register(ConflictRule)
+class ConflictRuleAdmin(DeskOnly):
+    list_display = ["cohort", "kind", "action"]
+    list_filter = ["cohort", "kind", "action"]
+    search_fields = ["cohort__name"]

@@ -45,3 +45,80 @@ class District(models.TextChoices):
     SUYEONG = "suyeong", _("Suyeong-gu")
     SASANG = "sasang", _("Sasang-gu")
     GIJANG = "gijang", _("Gijang-gun")
+
+
+class ProductionFormat(models.TextChoices):
+    FICTION = "fiction", _("Short fiction")
+    DOCUMENTARY = "documentary", _("Short documentary")
+    EXPERIMENTAL = "experimental", _("Experimental")
+    ANIMATION = "animation", _("Animation and mixed media")
+
+
+class ConflictKind(models.TextChoices):
+    LOCATION_DOUBLE_BOOKED = "location_double_booked", _("Location booked twice")
+    PERSON_DOUBLE_BOOKED = "person_double_booked", _("Person in two places")
+    LOCATION_CLOSED = "location_closed", _("Location closed that day")
+    PERMIT_LEAD_TIME = "permit_lead_time", _("Permit lead time cannot be met")
+    LONG_DAY = "long_day", _("Crew day over 12 hours")
+
+
+class ConflictAction(models.TextChoices):
+    BLOCK = "block", _("Block")
+    WARN = "warn", _("Warn")
+
+
+# What a new cohort starts with; staff change it per cohort on the conflict rules page.
+DEFAULT_CONFLICT_ACTIONS = {
+    ConflictKind.LOCATION_DOUBLE_BOOKED: ConflictAction.BLOCK,
+    ConflictKind.PERSON_DOUBLE_BOOKED: ConflictAction.BLOCK,
+    ConflictKind.LOCATION_CLOSED: ConflictAction.BLOCK,
+    ConflictKind.PERMIT_LEAD_TIME: ConflictAction.WARN,
+    ConflictKind.LONG_DAY: ConflictAction.WARN,
+}
+
+LONGEST_CREW_DAY_HOURS = 12
+
+
+class PermitActivity(models.TextChoices):
+    DRONE = "drone", _("Drone")
+    ROAD_CLOSURE = "road_closure", _("Road closure")
+    TRAFFIC_CONTROL = "traffic_control", _("Traffic control")
+    PYROTECHNICS = "pyrotechnics", _("Pyrotechnics")
+    PROP_WEAPONS = "prop_weapons", _("Prop weapons")
+    ANIMALS = "animals", _("Animals")
+
+
+class PermitStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions", _("Approved with conditions")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+PERMIT_TRANSITIONS = {
+    PermitStatus.DRAFT: {PermitStatus.SUBMITTED, PermitStatus.CANCELLED},
+    PermitStatus.SUBMITTED: {
+        PermitStatus.APPROVED,
+        PermitStatus.APPROVED_WITH_CONDITIONS,
+        PermitStatus.REJECTED,
+        PermitStatus.CANCELLED,
+    },
+    PermitStatus.APPROVED: {PermitStatus.CANCELLED},
+    PermitStatus.APPROVED_WITH_CONDITIONS: {PermitStatus.CANCELLED},
+    # A rejected application is corrected and filed again.
+    PermitStatus.REJECTED: {PermitStatus.DRAFT, PermitStatus.CANCELLED},
+    PermitStatus.CANCELLED: set(),
+}
+PERMIT_APPROVED = {PermitStatus.APPROVED, PermitStatus.APPROVED_WITH_CONDITIONS}
+# A permit still being worked on: counted in the due-soon and overdue lists.
+PERMIT_PENDING = {PermitStatus.DRAFT, PermitStatus.REJECTED}
+PERMIT_DUE_SOON_DAYS = 7
+
+
+class FeedKind(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    PRODUCTION = "production", _("Production")
+    LOCATION = "location", _("Location")
+    COHORT = "cohort", _("Cohort")

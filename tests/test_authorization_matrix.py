@@ -13,8 +13,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from applicants.models import ApplicationDocument, OutboxMessage
 from applicants.services import document_upload
 from commission.services import assignment_add, rubric_create_default
-from tests.factories import ApplicationFactory
-from tests.factories.files import pdf
+from shoots.services import feed_create, location_photo_add, permit_update
+from tests.factories import (
+    ApplicationFactory,
+    ParticipantFactory,
+    PermitFactory,
+    ProductionFactory,
+    ShootDayFactory,
+    TeamMemberFactory,
+)
+from tests.factories.files import pdf, png
 
 ROLES = [
     "anonymous",
@@ -62,6 +70,43 @@ def assignment(w):
 
 def cohort(w):
     return {"slug": w["submitted"].cohort.slug}
+
+
+# The shoots desk: staff who read the schedule (not the review panel).
+READS_SHOOTS = expect(
+    403, anonymous=LOGIN, manager=200, permits_officer=200, logistics=200, reviewer=403
+)
+MANAGES_TEAMS = expect(403, anonymous=LOGIN, manager=200)
+SCHEDULES = expect(403, anonymous=LOGIN, manager=200, permits_officer=200)
+FILES_PERMITS = expect(403, anonymous=LOGIN, permits_officer=200)
+# Staff who read the schedule and the day's own crew; to anyone else it does not exist.
+CALL_SHEET = expect(
+    404, anonymous=LOGIN, manager=200, permits_officer=200, logistics=200, applicant=200
+)
+
+
+def location(w):
+    return {"slug": w["shoot_day"].location.slug}
+
+
+def team(w):
+    return {"pk": w["shoot_day"].production.team.pk}
+
+
+def production(w):
+    return {"pk": w["shoot_day"].production.pk}
+
+
+def shoot_day(w):
+    return {"pk": w["shoot_day"].pk}
+
+
+def shoot_cohort(w):
+    return {"slug": w["shoot_day"].production.team.cohort.slug}
+
+
+def permit(w):
+    return {"pk": w["permit"].pk}
 
 
 # url name -> (kwargs maker taking the objects of `world`, {role: GET status})
@@ -118,6 +163,36 @@ MATRIX = {
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, expect(200)),
     "password_reset_complete": (None, expect(200)),
     "desk": (None, expect(403, anonymous=LOGIN, staff=200)),
+    "location_list": (None, READS_SHOOTS),
+    "location_detail": (location, READS_SHOOTS),
+    "location_photo_add": (location, POST_ONLY),
+    "location_photo": (lambda w: {"pk": w["photo"].pk}, READS_SHOOTS),
+    "location_photo_delete": (lambda w: {"pk": w["photo"].pk}, POST_ONLY),
+    "team_board": (shoot_cohort, READS_SHOOTS),
+    "team_detail": (team, READS_SHOOTS),
+    "team_edit": (team, MANAGES_TEAMS),
+    "production_edit": (production, MANAGES_TEAMS),
+    # A participant's own team; an applicant who is not one has no team page.
+    "my_team": (None, expect(302, anonymous=LOGIN, applicant=200, other_applicant=404)),
+    "schedule": (shoot_cohort, READS_SHOOTS),
+    "shoot_day_create": (production, SCHEDULES),
+    "shoot_day_detail": (shoot_day, READS_SHOOTS),
+    "shoot_day_edit": (shoot_day, SCHEDULES),
+    "shoot_day_delete": (shoot_day, POST_ONLY),
+    "conflict_list": (shoot_cohort, READS_SHOOTS),
+    "conflict_rules": (shoot_cohort, POST_ONLY),
+    "permit_list": (shoot_cohort, READS_SHOOTS),
+    "permit_create": (shoot_day, FILES_PERMITS),
+    "permit_detail": (permit, READS_SHOOTS),
+    "permit_transition": (permit, POST_ONLY),
+    "permit_insurance": (permit, READS_SHOOTS),
+    "call_sheet": (shoot_day, CALL_SHEET),
+    "feed_list": (None, READS_SHOOTS),
+    "feed_create": (None, POST_ONLY),
+    "feed_revoke": (lambda w: {"pk": w["feed"].pk}, POST_ONLY),
+    "my_feed": (None, POST_ONLY),
+    # The token is the secret: whoever holds it reads the calendar, logged in or not.
+    "feed": (lambda w: {"token": w["feed"].token}, expect(200)),
     "set_language": (None, expect(302)),  # a language is chosen by POST; GET goes home
 }
 
@@ -152,6 +227,16 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
     ApplicationDocument.objects.filter(application=draft).update(application=submitted)
     rubric_create_default(cohort=submitted.cohort, by=manager)
     assignment = assignment_add(application=submitted, reviewer=reviewer, by=manager)
+    # The applicant is also a participant of an earlier cohort, filming one shoot day.
+    production = ProductionFactory()
+    cohort_ = production.team.cohort
+    seat = ParticipantFactory(application__applicant=applicant, application__cohort=cohort_)
+    TeamMemberFactory(team=production.team, participant=seat)
+    shoot_day = ShootDayFactory(production=production)
+    shoot_day.crew.add(seat)
+    permit = permit_update(
+        permit=PermitFactory(shoot_day=shoot_day), fields={}, insurance=pdf(), by=permits_officer
+    )
     return {
         "users": {
             "applicant": applicant,
@@ -164,6 +249,12 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
         "draft": draft,
         "submitted": submitted,
         "assignment": assignment,
+        "shoot_day": shoot_day,
+        "permit": permit,
+        "photo": location_photo_add(
+            location=shoot_day.location, upload=png(), caption="Entrance", by=permits_officer
+        ),
+        "feed": feed_create(kind="production", subject=production, by=manager),
         "mail": OutboxMessage.objects.create(
             application=submitted,
             kind="regret",

@@ -139,6 +139,7 @@ def test_seed_demo_crowd_applicants_cannot_log_in(demo):
             "permits@example.org",
             "logistics@example.org",
             "applicant@example.org",
+            "participant@example.org",
         ]
     )
 

@@ -10,7 +10,16 @@ from .applicants import (
     StaffFactory,
     UserFactory,
 )
-from .shoots import AuthorityFactory, LocationFactory
+from .shoots import (
+    AuthorityFactory,
+    LocationFactory,
+    ParticipantFactory,
+    PermitFactory,
+    ProductionFactory,
+    ShootDayFactory,
+    TeamFactory,
+    TeamMemberFactory,
+)
 
 __all__ = [
     "PASSWORD",
@@ -23,6 +32,12 @@ __all__ = [
     "CompleteProfileFactory",
     "CountryFactory",
     "LocationFactory",
+    "ParticipantFactory",
+    "PermitFactory",
+    "ProductionFactory",
+    "ShootDayFactory",
     "StaffFactory",
+    "TeamFactory",
+    "TeamMemberFactory",
     "UserFactory",
 ]

@@ -1,7 +1,11 @@
+from datetime import time, timedelta
+
 import factory
 
+from applicants.enums import ApplicationStatus
+from applicants.models import Participant
 from shoots.enums import AuthorityKind, District, LocationKind
-from shoots.models import Authority, Location
+from shoots.models import Authority, Location, Permit, Production, ShootDay, Team, TeamMember
 
 
 class AuthorityFactory(factory.django.DjangoModelFactory):
@@ -26,3 +30,70 @@ class LocationFactory(factory.django.DjangoModelFactory):
     longitude = "129.160384"
     authority = factory.SubFactory(AuthorityFactory)
     nearest_hospital = "Inje University Haeundae Paik Hospital"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A trainee: an application whose offer was accepted, and the seat it holds."""
+
+    class Meta:
+        model = Participant
+
+    application = factory.SubFactory(
+        "tests.factories.applicants.CompleteApplicationFactory",
+        status=ApplicationStatus.OFFER_ACCEPTED,
+        role_1="director",
+    )
+    cohort = factory.SelfAttribute("application.cohort")
+    user = factory.SelfAttribute("application.applicant")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    cohort = factory.SubFactory("tests.factories.applicants.CohortFactory")
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class ProductionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Production
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"The Last Ferry {n}")
+    logline = "A cook must feed a film crew before the last ferry leaves."
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, application__cohort=factory.SelfAttribute("...team.cohort")
+    )
+    role = "director"
+
+
+class ShootDayFactory(factory.django.DjangoModelFactory):
+    """Saved directly, without the conflict checks of `shoot_day_save`."""
+
+    class Meta:
+        model = ShootDay
+
+    production = factory.SubFactory(ProductionFactory)
+    location = factory.SubFactory(LocationFactory)
+    date = factory.LazyAttribute(lambda o: o.production.team.cohort.onsite_starts_on)
+    call_time = time(8, 0)
+    wrap_time = time(18, 0)
+    crew_count = 6
+    vehicle_count = 1
+
+
+class PermitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Permit
+
+    shoot_day = factory.SubFactory(ShootDayFactory)
+    authority = factory.SelfAttribute("shoot_day.location.authority")
+    due_on = factory.LazyAttribute(lambda o: o.shoot_day.date - timedelta(days=14))

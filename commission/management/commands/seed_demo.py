@@ -25,5 +25,6 @@ class Command(BaseCommand):
             "permits@example.org",
             "logistics@example.org",
             "applicant@example.org",
+            builder.settings["participant"],
         ]:
             self.stdout.write(f"  {email}")

@@ -1,0 +1,80 @@
+"""Two bookings at the same moment never double-book a place or a person (PostgreSQL locks).
+
+Each thread has its own database connection, as two app servers would. SQLite serialises every
+write to the whole file, so the race these tests look for cannot happen there.
+"""
+
+from datetime import time
+
+import pytest
+from django.db import connection
+
+from shoots.models import ShootDay
+from shoots.services import ScheduleConflict, shoot_day_save
+from tests.applicants.test_offer_concurrency import at_once
+from tests.factories import LocationFactory, ProductionFactory, TeamMemberFactory
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: row locks from two connections at once (SQLite locks the file)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def booking(production, location, crew=(), call=time(8), wrap=time(18)):
+    fields = {
+        "location": location,
+        "date": production.team.cohort.onsite_starts_on,
+        "call_time": call,
+        "wrap_time": wrap,
+    }
+
+    def book():
+        try:
+            shoot_day_save(production=production, fields=fields, crew=crew, by=None)
+            return "booked"
+        except ScheduleConflict as refusal:
+            return refusal.conflicts[0].kind
+
+    return book
+
+
+def test_one_place_booked_twice_at_once_by_two_teams_of_a_cohort_keeps_one_booking():
+    first = ProductionFactory()
+    second = ProductionFactory(team__cohort=first.team.cohort)
+    market = LocationFactory(allows_shared_use=False)
+
+    results = at_once(booking(first, market), booking(second, market, call=time(12), wrap=time(20)))
+
+    assert sorted(results) == ["booked", "location_double_booked"]
+    assert ShootDay.objects.filter(location=market).count() == 1
+
+
+def test_one_place_booked_at_once_by_two_cohorts_keeps_one_booking():
+    first = ProductionFactory()
+    second = ProductionFactory(
+        team__cohort__onsite_starts_on=first.team.cohort.onsite_starts_on,
+        team__cohort__age_reference_date=first.team.cohort.age_reference_date,
+    )
+    bridge = LocationFactory(allows_shared_use=False)
+
+    results = at_once(booking(first, bridge), booking(second, bridge))
+
+    assert sorted(results) == ["booked", "location_double_booked"]
+    assert ShootDay.objects.filter(location=bridge).count() == 1
+
+
+def test_one_person_put_on_two_teams_days_at_once_is_booked_once():
+    first = ProductionFactory()
+    second = ProductionFactory(team__cohort=first.team.cohort)
+    person = TeamMemberFactory(team=first.team).participant
+
+    results = at_once(
+        booking(first, LocationFactory(), crew=[person]),
+        booking(second, LocationFactory(), crew=[person]),
+    )
+
+    assert sorted(results) == ["booked", "person_double_booked"]
+    assert ShootDay.objects.filter(crew=person).count() == 1
