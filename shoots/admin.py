@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
 
 from .models import (
     Authority,
@@ -12,6 +14,7 @@ from .models import (
     Team,
     TeamMember,
 )
+from .services import shoot_days_revise
 
 
 @admin.register(Authority)
@@ -19,6 +22,15 @@ class AuthorityAdmin(admin.ModelAdmin):
     list_display = ["name", "name_ko", "kind", "lead_days", "phone"]
     list_filter = ["kind"]
     search_fields = ["name", "name_ko"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # its name and lead time reach calendars and permit due dates
+            days = ShootDay.objects.filter(
+                Q(location__authority=obj) | Q(permits__authority=obj),
+                date__gte=timezone.localdate(),
+            )
+            shoot_days_revise(shoot_days=days.distinct())
 
 
 @admin.register(Location)
@@ -36,6 +48,12 @@ class LocationAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_ko", "address"]
     list_select_related = ["authority"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # its name, address and lead time reach calendars and permit due dates
+            days = ShootDay.objects.filter(location=obj, date__gte=timezone.localdate())
+            shoot_days_revise(shoot_days=days)
 
 
 @admin.register(LocationPhoto)

@@ -5,6 +5,7 @@ from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from applicants.enums import CrewRole
 from applicants.fields import HttpsURLField
 from applicants.models import Cohort, Participant
+from applicants.validators import validate_plausible_date
 
 from .enums import (
     DEFAULT_CONFLICT_ACTIONS,
@@ -110,6 +112,22 @@ class Location(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        days = self.closed_weekdays
+        if not isinstance(days, list) or any(
+            type(day) is not int or not 0 <= day <= 6 for day in days
+        ):
+            raise ValidationError(
+                {"closed_weekdays": _("Write the closed weekdays as a list of numbers 0 to 6.")}
+            )
+        self.closed_weekdays = sorted(set(days))
+
+    @property
+    def closed_weekday_numbers(self) -> list[int]:
+        """Closed weekdays (0 is Monday), whatever an old row holds."""
+        days = self.closed_weekdays if isinstance(self.closed_weekdays, list) else []
+        return [day for day in days if type(day) is int and 0 <= day <= 6]
 
     @property
     def permit_lead_days(self):
@@ -250,7 +268,7 @@ class ShootDay(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="shoot_days", verbose_name=_("location")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_plausible_date])
     call_time = models.TimeField(_("call"))
     wrap_time = models.TimeField(
         _("wrap"), help_text=_("A wrap earlier than the call is the next morning.")

@@ -206,6 +206,10 @@ def _overlaps(a: ShootDay, b: ShootDay) -> bool:
     return a.starts_at < b.ends_at and b.starts_at < a.ends_at
 
 
+def _same_cohort(day: ShootDay, other: ShootDay) -> bool:
+    return day.production.team.cohort_id == other.production.team.cohort_id
+
+
 def _name(participant: Participant) -> str:
     return participant.name
 
@@ -222,8 +226,8 @@ def find_conflicts(
     day, location = candidate.day, candidate.day.location
     found = []
 
-    def add(kind, message, other=None):
-        found.append(Conflict(kind, actions[kind], day, message, other))
+    def add(kind, message, other=None, action=None):
+        found.append(Conflict(kind, action or actions[kind], day, message, other))
 
     for other in neighbours:
         if not _overlaps(day, other.day):
@@ -239,6 +243,8 @@ def find_conflicts(
                     "end": timezone.localtime(other.day.ends_at).strftime("%H:%M"),
                 },
                 other.day,
+                # Another programme's booking is not ours to overrule with a warning.
+                None if _same_cohort(day, other.day) else ConflictAction.BLOCK,
             )
         for person_id in sorted(candidate.crew_ids & other.crew_ids):
             add(
@@ -252,7 +258,7 @@ def find_conflicts(
                 other.day,
             )
 
-    if day.date.weekday() in (location.closed_weekdays or []):
+    if day.date.weekday() in location.closed_weekday_numbers:
         add(
             ConflictKind.LOCATION_CLOSED,
             _("%(location)s is closed on %(weekday)s.")
@@ -330,7 +336,11 @@ def shoot_day_is_ready(day: ShootDay) -> bool:
         permit.authority_id == day.location.authority_id for permit in live
     ):
         return False
-    return all(permit.status in PERMIT_APPROVED for permit in live)
+    return all(
+        permit.status in PERMIT_APPROVED
+        and (permit.expires_on is None or permit.expires_on >= day.date)
+        for permit in live
+    )
 
 
 def candidate_of(day: ShootDay) -> Candidate:

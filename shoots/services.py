@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from applicants.validators import EXTENSIONS, JPEG, PDF, PNG, validate_file
 from . import selectors
 from .enums import (
     PERMIT_APPROVED,
+    PERMIT_PENDING,
     PERMIT_TRANSITIONS,
     ConflictAction,
     ConflictKind,
@@ -186,6 +188,8 @@ def production_update(*, production: Production, fields: dict, by) -> Production
             setattr(production, name, value)
         production.full_clean()
         production.save()
+        # Its title is in every event's summary: calendar apps take the change by SEQUENCE.
+        shoot_days_revise(shoot_days=production.shoot_days.all())
         audit(actor=by, subject=production, action="production.updated")
     return production
 
@@ -245,6 +249,7 @@ def shoot_day_save(
             else ShootDay.objects.select_related("location").get(pk=shoot_day.pk)
         )
         old_location = None if creating else day.location
+        old_date = None if creating else day.date
         before = {name: getattr(day, name) for name in SHOOT_DAY_FIELDS} if not creating else {}
         for name, value in fields.items():
             setattr(day, name, value)
@@ -272,7 +277,7 @@ def shoot_day_save(
             action="shoot_day.created" if creating else "shoot_day.changed",
             note=", ".join(changed) if not creating else "",
         )
-        _permits_follow(day, old_location=old_location, by=by)
+        _permits_follow(day, old_location=old_location, old_date=old_date, by=by)
     return day, [conflict for conflict in conflicts if not conflict.blocks]
 
 
@@ -286,9 +291,14 @@ def _dropped_on_move(permit: Permit, old_location: Location | None, location: Lo
     )
 
 
-def _permits_follow(day: ShootDay, *, old_location: Location | None, by) -> None:
-    """Keep a shoot day's permits in step with its date and location."""
+def _permits_follow(day: ShootDay, *, old_location: Location | None, old_date, by) -> None:
+    """Keep a shoot day's permits in step with its date and location.
+
+    A permit is granted for a date and a place: when either changes, what was filed or granted
+    goes back to draft, to be filed again, and the day is not ready until it is approved again.
+    """
     location = day.location
+    moved = old_location is not None and (old_location != location or old_date != day.date)
     for permit in day.permits.select_related("authority").exclude(status=PermitStatus.CANCELLED):
         due_on = _due_on(day, permit.authority)
         if permit.due_on != due_on:
@@ -296,6 +306,19 @@ def _permits_follow(day: ShootDay, *, old_location: Location | None, by) -> None
             permit.save(update_fields=["due_on", "updated_at"])
         if _dropped_on_move(permit, old_location, location):
             _permit_set_status(permit, PermitStatus.CANCELLED, by=by, note=_("location changed"))
+        elif moved and permit.status not in PERMIT_PENDING:
+            before = permit.status
+            permit.status = PermitStatus.DRAFT
+            permit.submitted_on = permit.decided_on = None
+            permit.save()
+            audit(
+                actor=by,
+                subject=permit,
+                action="permit.status",
+                from_state=before,
+                to_state=permit.status,
+                note=_("shoot day moved: file again"),
+            )
     if (
         location.permit_required
         and not day.permits.filter(authority=location.authority_id)
@@ -311,7 +334,26 @@ def _permits_follow(day: ShootDay, *, old_location: Location | None, by) -> None
         )
 
 
+def shoot_days_revise(*, shoot_days) -> int:
+    """Raise the revision of shoot days whose calendar event changed from outside the day
+    (a production renamed, a location or authority edited), and recompute their permits'
+    due dates from the lead times as they are now."""
+    with transaction.atomic():
+        days = list(shoot_days.select_related("location__authority"))
+        ShootDay.objects.filter(pk__in=[day.pk for day in days]).update(
+            sequence=F("sequence") + 1, updated_at=timezone.now()
+        )
+        by_pk = {day.pk: day for day in days}
+        for permit in Permit.objects.filter(shoot_day__in=days).select_related("authority"):
+            due_on = _due_on(by_pk[permit.shoot_day_id], permit.authority)
+            if permit.due_on != due_on:
+                permit.due_on = due_on
+                permit.save(update_fields=["due_on", "updated_at"])
+    return len(days)
+
+
 def shoot_day_delete(*, shoot_day: ShootDay, by) -> None:
+    # Permit changes take the cohort's lock too, so no approval slips in between.
     with transaction.atomic():
         _lock_cohort(shoot_day.production.team.cohort_id)
         if shoot_day.permits.filter(status__in=PERMIT_APPROVED).exists():
@@ -357,8 +399,20 @@ PERMIT_FIELDS = [
 ]
 
 
+def _lock_for_permit(shoot_day_id: int) -> ShootDay:
+    """Lock the cohort of a shoot day, as every schedule change does, and read the day again."""
+    cohort_id = (
+        ShootDay.objects.filter(pk=shoot_day_id)
+        .values_list("production__team__cohort", flat=True)
+        .get()
+    )
+    _lock_cohort(cohort_id)
+    return ShootDay.objects.select_related("location__authority").get(pk=shoot_day_id)
+
+
 def permit_create(*, shoot_day: ShootDay, authority: Authority, fields: dict, by) -> Permit:
     with transaction.atomic():
+        shoot_day = _lock_for_permit(shoot_day.pk)
         if (
             Permit.objects.filter(shoot_day=shoot_day, authority=authority)
             .exclude(status=PermitStatus.CANCELLED)
@@ -383,11 +437,17 @@ def permit_update(*, permit: Permit, fields: dict, by, insurance=None) -> Permit
     """Change a permit's details; a new insurance certificate replaces the old one."""
     content_type = validate_file(insurance, [PDF, JPEG, PNG]) if insurance else None
     with transaction.atomic():
+        _lock_for_permit(permit.shoot_day_id)
         permit = Permit.objects.select_for_update().get(pk=permit.pk)
         if permit.status == PermitStatus.CANCELLED:
             raise ShootError(_("A cancelled permit cannot be changed."))
         for name, value in fields.items():
             setattr(permit, name, value)
+        # What an approval rests on stays written down.
+        if permit.status in PERMIT_APPROVED and not permit.reference_number.strip():
+            raise ShootError(_("An approved permit keeps the authority's reference number."))
+        if permit.status == PermitStatus.APPROVED_WITH_CONDITIONS and not permit.conditions.strip():
+            raise ShootError(_("A permit approved with conditions keeps its conditions."))
         if insurance:
             old = permit.insurance_certificate.name
             permit.insurance_name = document_display_name(insurance.name, "insurance", content_type)
@@ -428,6 +488,7 @@ def permit_transition(
 ) -> Permit:
     """Move a permit along draft -> submitted -> approved (with conditions) | rejected."""
     with transaction.atomic():
+        _lock_for_permit(permit.shoot_day_id)
         permit = Permit.objects.select_for_update().get(pk=permit.pk)
         if reference_number:
             permit.reference_number = reference_number[:60]

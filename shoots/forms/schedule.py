@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Participant
+from applicants.validators import validate_plausible_date
 
 from .. import selectors
 from ..enums import ConflictAction, ConflictKind
@@ -114,7 +115,9 @@ class CalendarForm(forms.Form):
     """The calendar's query string: which view, around which date, filtered how."""
 
     view = forms.ChoiceField(choices=list(CALENDAR_VIEWS.items()), required=False)
-    on = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    on = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], validators=[validate_plausible_date]
+    )
     production = forms.ModelChoiceField(queryset=None, required=False, label=_("Production"))
     location = forms.ModelChoiceField(queryset=None, required=False, label=_("Location"))
 

@@ -27,8 +27,7 @@ LOCATIONS_PER_PAGE = 30
 
 def closed_day_names(location) -> list[str]:
     """The location's closed weekdays by name (0 is Monday); unknown numbers are skipped."""
-    days = location.closed_weekdays if isinstance(location.closed_weekdays, list) else []
-    return [str(WEEKDAYS[day]) for day in sorted(set(days)) if day in WEEKDAYS]
+    return [str(WEEKDAYS[day]) for day in sorted(set(location.closed_weekday_numbers))]
 
 
 @login_required

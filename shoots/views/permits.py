@@ -190,8 +190,12 @@ def permit_insurance(request, pk):
     if not permit.insurance_certificate:
         raise Http404
     extension = PurePath(permit.insurance_certificate.name).suffix.lower()
+    try:
+        stored = permit.insurance_certificate.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        permit.insurance_certificate.open("rb"),
+        stored,
         as_attachment=True,
         filename=permit.insurance_name or f"insurance{extension}",
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),

@@ -679,3 +679,65 @@ def test_permit_insurance_without_a_certificate_is_404(client, logistics):
     response = client.get(reverse("permit_insurance", kwargs={"pk": permit.pk}))
 
     assert response.status_code == 404
+
+
+def test_permit_insurance_whose_file_is_gone_from_storage_is_404(
+    client, logistics, permits_officer
+):
+    permit = insured(PermitFactory(shoot_day=shoot_day()), permits_officer)
+    permit.insurance_certificate.storage.delete(permit.insurance_certificate.name)
+    client.force_login(logistics)
+
+    response = client.get(reverse("permit_insurance", kwargs={"pk": permit.pk}))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "blanked"),
+    [
+        (PermitStatus.APPROVED, {"reference_number": " "}),
+        (PermitStatus.APPROVED_WITH_CONDITIONS, {"conditions": ""}),
+    ],
+)
+def test_permit_update_refuses_to_blank_what_an_approval_rests_on(permits_officer, status, blanked):
+    permit = PermitFactory(
+        shoot_day=shoot_day(), status=status, reference_number="BSN-7", conditions="Marshal"
+    )
+
+    with pytest.raises(services.ShootError):
+        services.permit_update(permit=permit, fields=blanked, by=permits_officer)
+
+    assert (fresh(permit).reference_number, fresh(permit).conditions) == ("BSN-7", "Marshal")
+
+
+def test_a_location_edited_in_the_admin_revises_its_coming_shoot_days(client, permits_officer):
+    day = shoot_day()
+    PermitFactory(shoot_day=day)
+    location = day.location
+    client.force_login(permits_officer)
+
+    response = client.post(
+        reverse("admin:shoots_location_change", args=[location.pk]),
+        {
+            "slug": location.slug,
+            "name": location.name,
+            "kind": location.kind,
+            "district": location.district,
+            "address": "1 New Address-ro",
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "authority": location.authority_id,
+            "permit_required": "on",
+            "lead_days": "30",
+            "closed_weekdays": "[]",
+            "nearest_hospital": location.nearest_hospital,
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.sequence == 1
+    assert day.permits.get().due_on == day.date - timedelta(days=30)

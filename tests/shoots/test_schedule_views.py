@@ -436,3 +436,34 @@ def test_conflict_rules_post_is_refused_to_logistics(client, logistics, desk):
 
     assert response.status_code == 403
     assert ConflictRule.objects.count() == 0
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "0001-01-01"])
+def test_shoot_day_create_at_the_ends_of_the_calendar_is_refused_not_a_crash(
+    client, manager, desk, on
+):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("shoot_day_create", kwargs={"pk": desk["production"].pk}),
+        post_data(desk, date=on, call_time="20:00", wrap_time="02:00"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"]
+    assert "Scene 4, market entrance" in response.content.decode()
+    assert ShootDay.objects.count() == 0
+
+
+@pytest.mark.parametrize("view", ["week", "month"])
+@pytest.mark.parametrize("on", ["9999-12-31", "0001-01-01"])
+def test_schedule_at_the_ends_of_the_calendar_falls_back_with_a_message(
+    client, logistics, desk, view, on
+):
+    client.force_login(logistics)
+
+    response = client.get(schedule_url(desk, view=view, on=on))
+
+    assert response.status_code == 200
+    assert response.context["first"] <= desk["on"]
+    assert [str(m) for m in get_messages(response.wsgi_request)]

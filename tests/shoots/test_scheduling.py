@@ -3,11 +3,12 @@
 from datetime import time, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from applicants.models import AuditEntry
-from shoots import services
+from shoots import selectors, services
 from shoots.enums import ConflictAction, ConflictKind, PermitStatus
-from shoots.models import ConflictRule, Permit, ShootDay
+from shoots.models import ConflictRule, Location, Permit, ShootDay
 from tests.factories import (
     AuthorityFactory,
     CohortFactory,
@@ -413,3 +414,96 @@ def test_shoot_day_delete_keeps_other_days(desk):
     services.shoot_day_delete(shoot_day=day, by=desk["by"])
 
     assert list(ShootDay.objects.all()) == [other]
+
+
+# A moved day, and changes from outside the day ---------------------------------------------
+
+
+def approve(permit, by):
+    permit.status = PermitStatus.APPROVED
+    permit.reference_number = "BSN-1"
+    permit.save()
+
+
+def test_a_day_moved_to_another_date_sends_its_approved_permit_back_to_draft(desk):
+    day, _ = save(desk, desk["first"], fields(desk["place"], desk["on"]))
+    approve(day.permits.get(), desk["by"])
+    assert selectors.shoot_day_is_ready(selectors.shoot_days().get(pk=day.pk))
+
+    save(desk, desk["first"], fields(desk["place"], desk["on"] + timedelta(1)), shoot_day=day)
+
+    permit = day.permits.get()
+    assert (permit.status, permit.reference_number) == (PermitStatus.DRAFT, "BSN-1")
+    assert not selectors.shoot_day_is_ready(selectors.shoot_days().get(pk=day.pk))
+    entry = AuditEntry.objects.filter(action="permit.status", object_id=permit.pk).last()
+    assert (entry.from_state, entry.to_state) == (PermitStatus.APPROVED, PermitStatus.DRAFT)
+
+
+def test_a_day_edited_at_the_same_date_and_place_keeps_its_approved_permit(desk):
+    day, _ = save(desk, desk["first"], fields(desk["place"], desk["on"]))
+    approve(day.permits.get(), desk["by"])
+
+    save(desk, desk["first"], fields(desk["place"], desk["on"], scenes="Scene 5"), shoot_day=day)
+
+    assert day.permits.get().status == PermitStatus.APPROVED
+
+
+def test_a_day_is_not_ready_when_its_approved_permit_expires_before_it(desk):
+    day, _ = save(desk, desk["first"], fields(desk["place"], desk["on"]))
+    approve(day.permits.get(), desk["by"])
+    day.permits.update(expires_on=desk["on"] - timedelta(days=1))
+
+    assert not selectors.shoot_day_is_ready(selectors.shoot_days().get(pk=day.pk))
+
+
+def test_another_cohort_s_booking_blocks_even_where_our_rule_only_warns(desk):
+    ConflictRule.objects.create(
+        cohort=desk["cohort"], kind=K.LOCATION_DOUBLE_BOOKED, action=ConflictAction.WARN
+    )
+    elsewhere = ProductionFactory(
+        team__cohort__onsite_starts_on=desk["on"],
+        team__cohort__age_reference_date=desk["on"],
+    )
+    save(desk, elsewhere, fields(desk["place"], desk["on"]))
+
+    assert refused_kinds(desk, desk["first"], fields(desk["place"], desk["on"])) == [
+        K.LOCATION_DOUBLE_BOOKED
+    ]
+
+
+def test_a_closed_weekday_stored_badly_is_ignored_rather_than_a_crash(desk):
+    Location.objects.filter(pk=desk["place"].pk).update(closed_weekdays="Sunday")
+    place = Location.objects.get(pk=desk["place"].pk)
+
+    _day, warnings = save(desk, desk["first"], fields(place, desk["on"]))
+
+    assert warnings == []
+
+
+@pytest.mark.parametrize("closed", [5, "Sunday", ["6"], [7], [True]])
+def test_location_clean_refuses_closed_weekdays_that_are_not_numbers_0_to_6(desk, closed):
+    desk["place"].closed_weekdays = closed
+
+    with pytest.raises(ValidationError) as refusal:
+        desk["place"].full_clean()
+
+    assert "closed_weekdays" in refusal.value.message_dict
+
+
+def test_a_production_renamed_raises_the_revision_of_its_shoot_days(desk):
+    day, _ = save(desk, desk["first"], fields(desk["place"], desk["on"]))
+
+    services.production_update(production=desk["first"], fields={"title": "Ferry"}, by=None)
+
+    assert ShootDay.objects.get(pk=day.pk).sequence == day.sequence + 1
+
+
+def test_shoot_days_revise_recomputes_due_dates_from_a_changed_lead_time(desk):
+    day, _ = save(desk, desk["first"], fields(desk["place"], desk["on"]))
+    desk["place"].authority.lead_days = 30
+    desk["place"].authority.save()
+
+    services.shoot_days_revise(shoot_days=ShootDay.objects.filter(pk=day.pk))
+
+    assert day.permits.get().due_on == desk["on"] - timedelta(days=30)
+    assert ShootDay.objects.get(pk=day.pk).sequence == 1
