@@ -25,6 +25,19 @@ SHOTS = [
     ("review-phone.png", "reviewer@example.org", "/desk/reviews/", 390),
     ("ranking.png", "manager@example.org", "/desk/cohorts/fly-2026/ranking/", 1280),
     ("selection.png", "manager@example.org", "/desk/cohorts/fly-2025/selection/", 1280),
+    ("teams.png", "manager@example.org", "/desk/cohorts/fly-2025/teams/", 1280),
+    (
+        "schedule.png",
+        "permits@example.org",
+        "/desk/cohorts/fly-2025/schedule/?view=month&on=2025-08-18",
+        1280,
+    ),
+    ("conflicts.png", "permits@example.org", "/desk/cohorts/fly-2026/conflicts/", 1280),
+    ("permits.png", "permits@example.org", "/desk/cohorts/fly-2026/permits/", 1280),
+    ("locations.png", "permits@example.org", "/desk/locations/", 1280),
+    ("location-phone.png", "permits@example.org", "/desk/locations/jagalchi-market/", 390),
+    ("my-team-phone.png", "participant@example.org", "/me/team/", 390),
+    ("call-sheet-phone.png", "participant@example.org", "/me/team/", 390),
 ]
 
 
@@ -44,6 +57,8 @@ def main():
             if name == "application-step-phone.png":
                 page.get_by_role("link", name="FLY 2026 Busan").first.click()
                 page.get_by_role("link", name="2. Filmmaking").click()
+            if name == "call-sheet-phone.png":
+                page.get_by_role("link", name="Call sheet").first.click()
             if name == "review-phone.png":
                 page.locator("main a[href^='/desk/reviews/']").first.click()
             page.screenshot(path=OUT / name, full_page=True)
