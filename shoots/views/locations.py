@@ -21,6 +21,7 @@ from rules.contrib.views import permission_required
 from .. import selectors, services
 from ..filters import LocationFilter
 from ..forms.locations import LocationPhotoForm
+from .calendars import feed_url
 
 LOCATIONS_PER_PAGE = 30
 
@@ -55,7 +56,7 @@ def _detail(request, location, photo_form=None):
     feeds = []
     if request.user.has_perm("shoots.view_calendarfeed"):
         feeds = [
-            (feed, request.build_absolute_uri(reverse("feed", args=[feed.token])))
+            (feed, feed_url(request, feed))
             for feed in selectors.live_feeds().filter(location=location)
         ]
     return render(

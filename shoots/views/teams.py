@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
@@ -19,6 +18,7 @@ from applicants.models import Cohort
 
 from .. import selectors, services
 from ..forms.teams import ProductionForm, TeamForm, TeamPlacementForm
+from .calendars import feed_url
 
 REFUSALS = (services.ShootError, ValidationError)
 
@@ -137,9 +137,7 @@ def team_board(request, slug):
 
 
 def _feed_urls(request, feeds):
-    return [
-        (feed, request.build_absolute_uri(reverse("feed", args=[feed.token]))) for feed in feeds
-    ]
+    return [(feed, feed_url(request, feed)) for feed in feeds]
 
 
 @login_required

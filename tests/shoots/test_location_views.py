@@ -493,3 +493,18 @@ def test_location_detail_query_count_is_constant(
         response = client.get(detail_url(location))
 
     assert len(response.context["photos"]) == rows
+
+
+def test_location_detail_links_each_coming_day_to_the_schedule_of_this_place(
+    client, permits_officer
+):
+    day = ShootDayFactory(date=timezone.localdate() + timedelta(days=30))
+    client.force_login(permits_officer)
+
+    response = client.get(reverse("location_detail", kwargs={"slug": day.location.slug}))
+
+    schedule = reverse("schedule", kwargs={"slug": day.production.team.cohort.slug})
+    assert (
+        f'href="{schedule}?location={day.location.pk}&amp;on={day.date:%Y-%m-%d}"'
+        in response.content.decode()
+    )

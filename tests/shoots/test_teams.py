@@ -321,6 +321,8 @@ def test_team_detail_shows_production_crew_phones_and_shoot_days(client, manager
     assert reverse("shoot_day_create", args=[production.pk]) in page
     assert reverse("team_edit", args=[production.team.pk]) in page
     assert reverse("production_edit", args=[production.pk]) in page
+    schedule = reverse("schedule", args=[production.team.cohort.slug])
+    assert f'href="{schedule}?production={production.pk}"' in page
 
 
 def test_team_detail_shows_the_production_feed_and_a_form_to_make_one(client, manager):
