@@ -367,14 +367,18 @@ class DemoBuilder:
                 PermitStatus.APPROVED_WITH_CONDITIONS,
             ],
         }[plan["permit"]]
+        # Filed on time: by the due date, or today for a permit not due yet.
+        filed_on = min(permit.due_on, timezone.localdate(self.now))
         for status in steps:
             shoot_services.permit_transition(
                 permit=permit,
                 to=status,
                 by=officer,
                 reference_number=f"BSN-{day.date:%Y}-{permit.pk:05d}",
-                conditions="No filming in the 10:00-16:00 visitor peak; marshal on site.",
-                today=permit.due_on,
+                conditions=plan.get("conditions", "")
+                if status == PermitStatus.APPROVED_WITH_CONDITIONS
+                else "",
+                today=filed_on,
             )
 
     def answers(self):

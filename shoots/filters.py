@@ -11,10 +11,16 @@ from .models import Authority, Location, Permit
 
 class LocationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    district = django_filters.ChoiceFilter(label=_("District"), choices=District.choices)
-    kind = django_filters.ChoiceFilter(label=_("Kind of place"), choices=LocationKind.choices)
+    district = django_filters.ChoiceFilter(
+        label=_("District"), choices=District.choices, empty_label=_("All districts")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of place"), choices=LocationKind.choices, empty_label=_("All kinds")
+    )
     authority = django_filters.ModelChoiceFilter(
-        label=_("Managing authority"), queryset=Authority.objects.order_by("name")
+        label=_("Managing authority"),
+        queryset=Authority.objects.order_by("name"),
+        empty_label=_("All authorities"),
     )
     permit_required = django_filters.BooleanFilter(
         label=_("Permit"),
@@ -35,9 +41,13 @@ class LocationFilter(django_filters.FilterSet):
 
 
 class PermitFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=PermitStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=PermitStatus.choices, empty_label=_("All statuses")
+    )
     authority = django_filters.ModelChoiceFilter(
-        label=_("Authority"), queryset=Authority.objects.order_by("name")
+        label=_("Authority"),
+        queryset=Authority.objects.order_by("name"),
+        empty_label=_("All authorities"),
     )
 
     class Meta:

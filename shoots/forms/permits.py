@@ -111,9 +111,13 @@ class PermitTransitionForm(forms.Form):
 # The order of the status buttons, and what each says.
 TRANSITION_BUTTONS = [
     (PermitStatus.SUBMITTED, _("Mark as filed"), "btn-primary"),
-    (PermitStatus.APPROVED, _("Approved"), "btn-success"),
-    (PermitStatus.APPROVED_WITH_CONDITIONS, _("Approved with conditions"), "btn-outline-success"),
-    (PermitStatus.REJECTED, _("Rejected"), "btn-outline-warning"),
+    (PermitStatus.APPROVED, _("Record the approval"), "btn-success"),
+    (
+        PermitStatus.APPROVED_WITH_CONDITIONS,
+        _("Record an approval with conditions"),
+        "btn-outline-success",
+    ),
+    (PermitStatus.REJECTED, _("Record the rejection"), "btn-outline-danger"),
     (PermitStatus.DRAFT, _("Back to draft, to file again"), "btn-outline-secondary"),
     (PermitStatus.CANCELLED, _("Cancel the permit"), "btn-outline-danger"),
 ]

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from commission import roles
 from shoots.models import ShootDay
 from shoots.services import shoot_day_save
+from tests.browser.conftest import PHONE
 from tests.browser.test_intake import log_in
 from tests.factories import (
     CohortFactory,
@@ -98,6 +99,7 @@ def test_a_participant_sees_their_team_shoot_day_and_call_sheet_on_a_phone(
             "call_time": time(20),
             "wrap_time": time(2),
             "schedule": "20:00 Call\n01:30 Wrap",
+            "scenes": "Scene" * 200,
         },
         crew=[member.participant],
         by=None,
@@ -108,10 +110,13 @@ def test_a_participant_sees_their_team_shoot_day_and_call_sheet_on_a_phone(
     page.get_by_role("link", name="My team").click()
     expect(page.get_by_text("Blue Line", exact=True)).to_be_visible()
     expect(page.get_by_text("Haeundae Blueline Park").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=shots / "1-my-team.png", full_page=True)
 
     page.get_by_role("link", name="Call sheet").first.click()
     expect(page.get_by_text("Paik Hospital")).to_be_visible()
     expect(page.get_by_text("Nguyen Thu Ha")).to_be_visible()
     expect(page.get_by_text("01:30 Wrap")).to_be_visible()
+    # Long words (a web address, a scene typed without spaces) wrap instead of widening it.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=shots / "2-call-sheet.png", full_page=True)
