@@ -8,18 +8,23 @@ non-staff are sent to the admin login; staff see what their permissions allow.
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from applicants.models import ApplicationDocument, OutboxMessage
 from applicants.services import document_upload
+from commission import roles as role_groups
 from commission.services import assignment_add, rubric_create_default
 from shoots.services import feed_create, location_photo_add, permit_update
 from tests.factories import (
+    ApplicantFactory,
     ApplicationFactory,
     ParticipantFactory,
     PermitFactory,
     ProductionFactory,
     ShootDayFactory,
+    StaffFactory,
     TeamMemberFactory,
 )
 from tests.factories.files import pdf, png
@@ -214,8 +219,7 @@ def test_every_url_has_a_declared_expectation():
     assert undeclared == set()
 
 
-@pytest.fixture
-def world(db, applicant, other_applicant, manager, reviewer, permits_officer, logistics):
+def build_world(applicant, other_applicant, manager, reviewer, permits_officer, logistics):
     draft = ApplicationFactory(applicant=applicant)
     # A minor, so that the guardian's consent form is theirs to see.
     profile = applicant.profile
@@ -264,6 +268,42 @@ def world(db, applicant, other_applicant, manager, reviewer, permits_officer, lo
             html="-",
         ),
     }
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for this module's ~600 tests and rolled back after them; each
+    test runs in a savepoint inside it, so what a request writes is undone after the test."""
+    uploads = tmp_path_factory.mktemp("uploads")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=uploads,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        made = build_world(
+            applicant=ApplicantFactory(email="thea@example.org"),
+            other_applicant=ApplicantFactory(email="dara@example.org"),
+            manager=StaffFactory(email="manager@example.org", role=role_groups.PROGRAMME_MANAGER),
+            reviewer=StaffFactory(email="reviewer@example.org", role=role_groups.REVIEWER),
+            permits_officer=StaffFactory(
+                email="permits@example.org", role=role_groups.PERMITS_OFFICER
+            ),
+            logistics=StaffFactory(
+                email="logistics@example.org", role=role_groups.LOGISTICS_COORDINATOR
+            ),
+        )
+        yield uploads, made
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, settings, shared_world):
+    uploads, made = shared_world
+    settings.MEDIA_ROOT = uploads  # where the world's documents and photos were stored
+    return made
 
 
 def get_as(client, world, role, url):
