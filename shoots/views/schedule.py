@@ -66,10 +66,12 @@ def _save(request, form, *, production, shoot_day=None):
 def shoot_day_create(request, pk):
     production = get_object_or_404(selectors.productions(), pk=pk)
     cohort = production.team.cohort
+    team = [member.participant_id for member in production.team.members.all()]
     form = ShootDayForm(
         request.POST or None,
         cohort=cohort,
-        crew_initial=[member.participant_id for member in production.team.members.all()],
+        crew_initial=team,
+        initial={"crew_count": len(team)},  # the team on set, before extra hands are added
     )
     blocking = []
     if request.method == "POST" and form.is_valid():

@@ -64,6 +64,7 @@ def test_shoot_day_create_page_ticks_the_team_members(client, manager, desk):
 
     assert response.status_code == 200
     assert response.context["form"]["crew"].value() == [desk["member"].pk]
+    assert response.context["form"]["crew_count"].value() == 1
     assert "Jagalchi Market" in response.content.decode()
 
 
