@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.models import Cohort, Participant
+from applicants.models import AuditEntry, Cohort, Participant
 
 from .enums import (
     LONGEST_CREW_DAY_HOURS,
@@ -22,6 +24,7 @@ from .models import (
     CalendarFeed,
     ConflictRule,
     Location,
+    LocationPhoto,
     Permit,
     Production,
     ShootDay,
@@ -77,12 +80,6 @@ def productions() -> QuerySet[Production]:
 
 def productions_of(*, cohort: Cohort) -> QuerySet[Production]:
     return productions().filter(team__cohort=cohort)
-
-
-def production_of_user(*, user, cohort: Cohort | None = None) -> QuerySet[Production]:
-    """The productions a participant is a member of (one per cohort they joined)."""
-    found = productions().filter(team__members__participant__user=user)
-    return found.filter(team__cohort=cohort) if cohort else found
 
 
 # Shoot days ------------------------------------------------------------------------------
@@ -419,17 +416,15 @@ def cohort_conflicts(*, cohort: Cohort, today: date | None = None) -> list[Confl
     return found
 
 
-# Location photos (appended for the location library pages) --------------------------------
+# Location photos ---------------------------------------------------------------------------
 
 
-def location_photos():
+def location_photos() -> QuerySet[LocationPhoto]:
     """Photos with their location, to serve or delete one by its number."""
-    from .models import LocationPhoto
-
     return LocationPhoto.objects.select_related("location")
 
 
-# Calendar feeds (appended for the feed pages) -----------------------------------------------
+# Calendar feeds: the desk's list and a participant's own ------------------------------------
 
 
 def feed_cohorts() -> QuerySet[Cohort]:
@@ -447,11 +442,7 @@ def latest_participation(*, user) -> Participant | None:
     )
 
 
-def live_feeds_of(*, participant: Participant) -> QuerySet[CalendarFeed]:
-    return live_feeds().filter(kind="participant", participant=participant)
-
-
-# Team pages (teams helper) ---------------------------------------------------------------
+# Team pages ------------------------------------------------------------------------------
 
 
 def teams() -> QuerySet[Team]:
@@ -466,8 +457,6 @@ def mentor_candidates(*, team: Team | None = None):
 
     Reviewing is a commission permission: checked by its name, never by importing commission.
     """
-    from django.contrib.auth import get_user_model
-
     reviews = Q(
         groups__permissions__codename="add_review",
         groups__permissions__content_type__app_label="commission",
@@ -490,15 +479,11 @@ def participations_of(*, user) -> QuerySet[Participant]:
     )
 
 
-# Permit history (appended for the permit page) -------------------------------------------
+# Permit history ----------------------------------------------------------------------------
 
 
 def permit_history(*, permit: Permit) -> list:
     """A permit's audit entries, oldest first, each with a label for its action."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from applicants.models import AuditEntry
-
     labels = {
         "permit.created": _("Permit created"),
         "permit.changed": _("Details changed"),

@@ -3,6 +3,7 @@ import re
 from playwright.sync_api import expect
 
 from applicants.models import User
+from tests.browser.test_intake import log_out
 
 
 def test_sign_up_verify_log_in_and_log_out_on_a_phone(page, live_server, mailoutbox, shots):
@@ -36,7 +37,6 @@ def test_sign_up_verify_log_in_and_log_out_on_a_phone(page, live_server, mailout
     expect(page.get_by_role("heading", name="My applications")).to_be_visible()
     page.screenshot(path=shots / "3-logged-in.png", full_page=True)
 
-    page.get_by_role("button", name="Menu").click()
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     page.goto(live_server.url + "/me/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/me/"))

@@ -23,9 +23,14 @@ def log_in(page, live_server, email):
     page.get_by_role("button", name="Log in").click()
 
 
+# Logging out lands on the home page; wait for it, or the next page.goto cancels the logout.
+HOME = re.compile(r"^https?://[^/]+/$")
+
+
 def log_out(page):
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(HOME)
 
 
 def test_an_applicant_fills_every_step_over_two_visits_and_submits(
