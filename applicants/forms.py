@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .mail import send_templated_mail
@@ -266,3 +267,15 @@ class GuardianStepForm(StepForm):
 
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
+
+
+def form_errors_text(form) -> str:
+    """A form's errors in one sentence, for a message on the page it returns to."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
+def refusal_text(refusal: Exception) -> str:
+    """What a refused action says: a validation error's messages, or the error's own text."""
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal)

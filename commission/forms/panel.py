@@ -134,8 +134,3 @@ class AssignmentBulkForm(forms.Form):
         self.helper.add_input(
             Submit("bulk", _("Assign them to the ticked applications"), css_class="btn-sm")
         )
-
-
-def form_errors_text(form) -> str:
-    """A form's errors in one sentence, for a message on the page it returns to."""
-    return " ".join(str(message) for messages in form.errors.values() for message in messages)

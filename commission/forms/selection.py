@@ -8,10 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import ApplicationStatus
 
-from .panel import form_errors_text
-
-__all__ = ["OverrideForm", "ProposeForm", "ReleaseForm", "form_errors_text"]
-
 # The orders a proposal may follow, as the ranking computes them.
 PROPOSAL_ORDERS = ("normalised", "mean", "median")
 DEFAULT_ORDER = "normalised"

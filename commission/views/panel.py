@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from applicants.forms import form_errors_text
 from applicants.models import Cohort
 from applicants.selectors import applications_for_staff
 
 from .. import selectors, services
-from ..forms.panel import AssignmentAddForm, AssignmentBulkForm, form_errors_text, rubric_formset
+from ..forms.panel import AssignmentAddForm, AssignmentBulkForm, rubric_formset
 from ..models import Assignment
 
 APPLICATIONS_PER_PAGE = 50

@@ -14,6 +14,7 @@ from rules.contrib.views import permission_required
 
 from applicants import services as applicant_services
 from applicants.enums import ApplicationStatus
+from applicants.forms import form_errors_text
 from applicants.models import Cohort, Country, OutboxMessage
 from applicants.selectors import applications_for_staff
 
@@ -24,7 +25,6 @@ from ..forms.selection import (
     OverrideForm,
     ProposeForm,
     ReleaseForm,
-    form_errors_text,
 )
 from .panel import RANKING_ORDERS
 

@@ -16,11 +16,6 @@ CALENDAR_VIEWS = {"week": _("Week"), "month": _("Month")}
 DEFAULT_CALENDAR_VIEW = "week"
 
 
-def form_errors_text(form) -> str:
-    """A form's errors in one sentence, for a message on the page it returns to."""
-    return " ".join(str(message) for messages in form.errors.values() for message in messages)
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from applicants.forms import refusal_text
 from applicants.models import Cohort
 from applicants.validators import JPEG, PDF, PNG
 
@@ -28,10 +29,6 @@ from ..forms.permits import (
 # The status form shares field names with the edit form on one page: not their HTML ids.
 TRANSITION_IDS = "status_%s"
 CONTENT_TYPES = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
-
-
-def _errors_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -79,7 +76,7 @@ def permit_create(request, pk):
         except services.ShootError as error:
             messages.error(request, str(error))
         except ValidationError as error:
-            messages.error(request, _errors_text(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(
                 request,
@@ -147,7 +144,7 @@ def permit_detail(request, pk):
         except ValidationError as error:
             # A wrong file: nothing is saved, what was typed stays in the form.
             form.add_error("insurance_certificate" if insurance else None, error)
-            messages.error(request, _errors_text(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("The permit is saved."))
             return redirect("permit_detail", pk=permit.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from applicants.forms import form_errors_text
 from applicants.models import Cohort
 
 from .. import selectors, services
@@ -23,7 +24,6 @@ from ..forms.schedule import (
     CalendarForm,
     ConflictRulesForm,
     ShootDayForm,
-    form_errors_text,
 )
 from ..models import ConflictRule
 

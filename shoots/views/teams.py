@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from applicants.enums import CrewRole
+from applicants.forms import refusal_text
 from applicants.models import Cohort
 
 from .. import selectors, services
@@ -21,12 +22,6 @@ from ..forms.teams import ProductionForm, TeamForm, TeamPlacementForm
 from .calendars import feed_url
 
 REFUSALS = (services.ShootError, ValidationError)
-
-
-def _refusal_text(refusal) -> str:
-    if isinstance(refusal, ValidationError):
-        return " ".join(refusal.messages)
-    return str(refusal)
 
 
 # The team board ----------------------------------------------------------------------------
@@ -110,7 +105,7 @@ def team_board(request, slug):
             try:
                 services.teams_form(cohort=cohort, placement=form.placement(), by=request.user)
             except REFUSALS as refusal:
-                messages.error(request, _refusal_text(refusal))
+                messages.error(request, refusal_text(refusal))
             else:
                 messages.success(request, _("The teams are saved."))
                 return redirect("team_board", slug=cohort.slug)
@@ -185,7 +180,7 @@ def team_edit(request, pk):
                 by=request.user,
             )
         except REFUSALS as refusal:
-            form.add_error(None, _refusal_text(refusal))
+            form.add_error(None, refusal_text(refusal))
         else:
             messages.success(request, _("%(team)s is saved.") % {"team": team})
             return redirect("team_detail", pk=team.pk)
@@ -209,7 +204,7 @@ def production_edit(request, pk):
         try:
             services.production_update(production=production, fields=fields, by=request.user)
         except REFUSALS as refusal:
-            form.add_error(None, _refusal_text(refusal))
+            form.add_error(None, refusal_text(refusal))
         else:
             messages.success(request, _("%(title)s is saved.") % {"title": production.title})
             return redirect("team_detail", pk=production.team_id)
