@@ -540,11 +540,13 @@ class AuditEntry(models.Model):
 
     def _state_label(self, value):
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        try:
-            choices = dict(model._meta.get_field("status").flatchoices)
-        except (AttributeError, FieldDoesNotExist):
-            return value
-        return choices.get(value, value)
+        for name in ("status", "state"):
+            try:
+                choices = dict(model._meta.get_field(name).flatchoices)
+            except (AttributeError, FieldDoesNotExist):
+                continue
+            return choices.get(value, value)
+        return value
 
     @property
     def from_label(self):

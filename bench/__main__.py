@@ -24,7 +24,7 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
-from bench import homes, shoots  # noqa: E402
+from bench import homes, shoots, support  # noqa: E402
 
 
 def fetch(client, url):
@@ -55,7 +55,7 @@ def main():
     try:
         for title, small, large, pages, populate in [
             (*benchmark, module.populate)
-            for module in (homes, shoots)
+            for module in (homes, shoots, support)
             for benchmark in module.BENCHMARKS
         ]:
             print(f"\n{title}")

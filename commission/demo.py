@@ -1,8 +1,10 @@
 """The demo: a believable season built through the services from `seeds/demo.json`."""
 
+import itertools
+import math
 import random
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -10,11 +12,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from applicants import services as applicant_services
-from applicants.enums import ApplicationStatus, CohortStatus, CrewRole, DocumentKind, EnglishLevel
+from applicants.enums import (
+    ApplicationStatus,
+    CohortStatus,
+    CrewRole,
+    DocumentKind,
+    EnglishLevel,
+    Gender,
+)
 from applicants.models import Cohort, Country, OutboxMessage, Participant, User
 from applicants.services import ADULT_AGE
 from shoots import services as shoot_services
-from shoots.enums import PermitStatus
+from shoots.enums import PermitStatus, SupportKind, SupportState, TravelDirection
 from shoots.models import Location
 from shoots.services import ScheduleConflict
 
@@ -221,7 +230,8 @@ class DemoBuilder:
         else:
             for application, when, states in submitted:
                 self.decide(cohort, application, manager, when, states)
-        self.shoots(cohort, manager)
+        films = self.shoots(cohort, manager)
+        self.support(cohort, manager, films, finished=finished)
         self.made.append(cohort.slug)
 
     def review(self, cohort, manager, submitted, everyone_done):
@@ -297,7 +307,8 @@ class DemoBuilder:
     # Shoots ---------------------------------------------------------------------------
 
     def shoots(self, cohort, manager):
-        """Teams split as the desk suggests, their films, shoot days and permits."""
+        """Teams split as the desk suggests, their films, shoot days and permits. Returns each
+        film with its shoot days and their plans."""
         officer = User.objects.get(email="permits@example.org")
         people = [
             {"id": p.pk, "country": p.user.profile.nationality_id, "role": p.application.role_1}
@@ -307,6 +318,7 @@ class DemoBuilder:
         ]
         placement = shoot_services.propose_teams(people=people, team_count=cohort.team_count)
         teams = shoot_services.teams_form(cohort=cohort, placement=placement, by=manager)
+        films = []
         for team, film in zip(teams, self.settings["shoots"][cohort.slug], strict=True):
             mentors = User.objects.filter(email__in=film["mentors"])
             shoot_services.team_update(team=team, name="", mentors=mentors, roles={}, by=manager)
@@ -316,8 +328,12 @@ class DemoBuilder:
                 production=team.production, fields=fields, by=manager
             )
             crew = [member.participant for member in team.members.all()]
-            for plan in film["days"]:
-                self.shoot_day(cohort, production, crew, plan, officer)
+            days = [
+                (self.shoot_day(cohort, production, crew, plan, officer), plan)
+                for plan in film["days"]
+            ]
+            films.append((production, days))
+        return films
 
     def shoot_day(self, cohort, production, crew, plan, officer):
         location = Location.objects.get(slug=plan["location"])
@@ -380,6 +396,25 @@ class DemoBuilder:
                 else "",
                 today=filed_on,
             )
+        return day
+
+    # Logistics ------------------------------------------------------------------------
+
+    def support(self, cohort, manager, films, *, finished):
+        """The logistics desk's season: done and paid for a finished cohort, under way for
+        the one ahead; and the budget it is measured against."""
+        logistics = Logistics(
+            cohort=cohort,
+            films=films,
+            spec=self.settings["support"],
+            manager=manager,
+            today=timezone.localdate(self.now),
+        )
+        if finished:
+            logistics.season_done()
+        else:
+            logistics.season_ahead()
+        logistics.budget()
 
     def answers(self):
         idea = self.rng.choice(self.settings["ideas"])
@@ -437,6 +472,455 @@ class DemoBuilder:
             application=application, by=user, at=submitted
         )
         return application, submitted, states
+
+
+# How a support request reaches each state from requested.
+SUPPORT_STEPS = {
+    SupportState.REQUESTED: [],
+    SupportState.APPROVED: [SupportState.APPROVED],
+    SupportState.ARRANGED: [SupportState.APPROVED, SupportState.ARRANGED],
+    SupportState.DONE: [SupportState.APPROVED, SupportState.ARRANGED, SupportState.DONE],
+    SupportState.CANCELLED: [SupportState.APPROVED, SupportState.ARRANGED, SupportState.CANCELLED],
+}
+NIGHT_CALL = time(15, 0)
+PNR_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def clock(text: str) -> tuple[time, int]:
+    """A time on a ticket: '07:35+1' is 07:35 on the day after the journey starts."""
+    hours, _plus, days = text.partition("+")
+    return datetime.strptime(hours, "%H:%M").time(), int(days or 0)
+
+
+class Logistics:
+    """One cohort's travel, rooms, transfers and shoot-day support, through the desk's
+    services, with prices from `seeds/demo.json`."""
+
+    def __init__(self, *, cohort, films, spec, manager, today):
+        self.cohort, self.films, self.spec = cohort, films, spec
+        self.manager, self.today = manager, today
+        self.desk = User.objects.get(email=spec["coordinator"])
+        self.officer = User.objects.get(email="permits@example.org")
+        # A random stream of its own: the logistics leave the rest of the demo as it was.
+        self.rng = random.Random(f"{cohort.slug}-logistics")  # noqa: S311 (demo data)
+        self.arrive_on = cohort.onsite_starts_on - timedelta(days=1)
+        self.leave_on = cohort.onsite_ends_on + timedelta(days=1)
+        self.hotels = spec["hotels"][cohort.slug]
+        ahead = spec["ahead"]
+        self.states = itertools.cycle(ahead["states"])
+        self.due_in_days = itertools.cycle(ahead["due_in_days"])
+        self.hold_due_in_days = itertools.cycle(ahead["hold_due_in_days"])
+        self.assigned = itertools.cycle([True, True, False])
+
+    def request(self, state=SupportState.REQUESTED, *, by=None, **fields):
+        request = shoot_services.support_request_create(
+            cohort=self.cohort, fields=fields, by=by or self.desk
+        )
+        for step in SUPPORT_STEPS[state]:
+            request = shoot_services.support_request_transition(
+                request=request, to=step, by=self.desk
+            )
+        return request
+
+    def invoiced(self, estimated: int) -> int:
+        """What the invoice said, near the quote."""
+        return int(round(estimated * self.rng.uniform(0.9, 1.04), -3))
+
+    def pace(self) -> dict:
+        """The season ahead: a state, a date to arrange it by, and perhaps an assignee."""
+        return {
+            "state": next(self.states),
+            "due_on": self.today + timedelta(days=next(self.due_in_days)),
+            "assignee": self.desk if next(self.assigned) else None,
+        }
+
+    # A finished season ------------------------------------------------------------------
+
+    def season_done(self):
+        participants = list(
+            Participant.objects.filter(cohort=self.cohort)
+            .select_related("user__profile__nationality", "team_member")
+            .order_by("pk")
+        )
+        self.travel(participants)
+        self.rooms(participants)
+        for production, days in self.films:
+            self.film_support(production, days, done=True)
+        self.participant_request(participants[0])
+
+    def route(self, profile) -> dict:
+        """How someone from this city gets to Busan: their city's own way, or the flights
+        from their country's main airport."""
+        route = self.spec["travel"][profile.nationality.code]
+        own = self.spec["travel_by_city"].get(profile.city)
+        return {**route, "city": profile.city, **own} if own else route
+
+    def flight(self, legs: list, *, arriving: bool) -> tuple[dict, list[str]]:
+        """The flight that lands in or leaves Busan, with the journey's other legs as notes:
+        an arrival lands the day before on-site starts, a departure leaves the day after it
+        ends."""
+        timed = [(leg, *clock(leg["departs"]), *clock(leg["arrives"])) for leg in legs]
+        busan = timed[-1] if arriving else timed[0]
+        first_day = self.arrive_on - timedelta(days=busan[4]) if arriving else self.leave_on
+        places = self.spec["places"]
+        others = [
+            f"{leg['flight']} {leg['from']} {first_day + timedelta(days=off):%d %b} {leaves:%H:%M}"
+            f" → {leg['to']} {first_day + timedelta(days=on):%d %b} {lands:%H:%M}"
+            for leg, leaves, off, lands, on in timed
+            if leg is not busan[0]
+        ]
+        leg, leaves, off, lands, on = busan
+        fields = {
+            "kind": SupportKind.FLIGHT,
+            "direction": TravelDirection.ARRIVAL if arriving else TravelDirection.DEPARTURE,
+            "flight_number": leg["flight"],
+            "origin": places[leg["from"]],
+            "destination": places[leg["to"]],
+            "starts_on": first_day + timedelta(days=off),
+            "departs_time": leaves,
+            "ends_on": first_day + timedelta(days=on),
+            "arrives_time": lands,
+            "notes": f"Connecting flights: {'; '.join(others)}." if others else "",
+        }
+        stops = [leg["to"] for leg in legs[:-1]] if arriving else [leg["from"] for leg in legs[1:]]
+        return fields, stops
+
+    def travel(self, participants):
+        """Round trips home and back, with a shared van between Gimhae and the hotel."""
+        hotel = self.hotels[0]["name"]
+        pickups, drop_offs = {}, {}  # (day, time) -> participants in the van
+        for participant in participants:
+            profile = participant.user.profile
+            route = self.route(profile)
+            if "overland" in route:
+                self.overland(participant, route["overland"])
+                continue
+            reference = "".join(self.rng.choice(PNR_LETTERS) for _letter in range(6))
+            fare = self.invoiced(route["fare_krw"])
+            for arriving, legs in ((True, route["in"]), (False, route["out"])):
+                fields, stops = self.flight(legs, arriving=arriving)
+                home = route["city"]
+                via = f" via {' and '.join(stops)}" if stops else ""
+                if arriving and profile.city != home:
+                    fields["notes"] = (
+                        f"Own connection from {profile.city} to {home}. {fields['notes']}".strip()
+                    )
+                self.request(
+                    SupportState.DONE,
+                    participant=participant,
+                    summary=(
+                        f"Flight to Busan from {home}{via}"
+                        if arriving
+                        else f"Flight home to {home}{via}"
+                    ),
+                    vendor=route["airline"],
+                    booking_reference=reference,
+                    estimated_cost_krw=route["fare_krw"] // 2,
+                    actual_cost_krw=fare // 2,
+                    assignee=self.desk,
+                    due_on=self.arrive_on - timedelta(days=45),
+                    **fields,
+                )
+                if arriving:
+                    pickups.setdefault((fields["ends_on"], fields["arrives_time"]), []).append(
+                        (participant, fields["flight_number"])
+                    )
+                else:
+                    drop_offs.setdefault((fields["starts_on"], fields["departs_time"]), []).append(
+                        (participant, fields["flight_number"])
+                    )
+        self.transfers(pickups, hotel, arriving=True)
+        self.transfers(drop_offs, hotel, arriving=False)
+
+    def transfers(self, flights: dict, hotel: str, *, arriving: bool):
+        spec, airport = self.spec["transfer"], self.spec["places"]["PUS"]
+        for (day, flight_time), riders in sorted(flights.items()):
+            vans = math.ceil(len(riders) / spec["seats"])
+            share = int(round(spec["van_krw"] * vans / len(riders), -2))
+            minutes = spec["pickup_after_minutes"] if arriving else -spec["leave_before_minutes"]
+            leaves = datetime.combine(day, flight_time) + timedelta(minutes=minutes)
+            for participant, number in riders:
+                others = len(riders) - 1
+                self.request(
+                    SupportState.DONE,
+                    kind=SupportKind.AIRPORT_TRANSFER,
+                    participant=participant,
+                    direction=TravelDirection.ARRIVAL if arriving else TravelDirection.DEPARTURE,
+                    summary=(
+                        f"Pick-up at Gimhae after {number}"
+                        if arriving
+                        else f"Ride to Gimhae for {number}"
+                    ),
+                    origin=airport if arriving else hotel,
+                    destination=hotel if arriving else airport,
+                    starts_on=leaves.date(),
+                    departs_time=leaves.time(),
+                    vendor=spec["vendor"],
+                    estimated_cost_krw=share,
+                    actual_cost_krw=share,
+                    assignee=self.desk,
+                    due_on=self.arrive_on - timedelta(days=10),
+                    notes=f"Shared van: {others} more on the same flight." if others else "",
+                )
+
+    def overland(self, participant, way):
+        """A Korean participant comes by train or bus, or lives in Busan already."""
+        if way is None:
+            return
+        for arriving, (name, origin, leaves, destination, lands) in (
+            (True, way["in"]),
+            (False, way["out"]),
+        ):
+            on = self.arrive_on if arriving else self.leave_on
+            self.request(
+                SupportState.DONE,
+                kind=SupportKind.OTHER,
+                participant=participant,
+                summary=f"{name} {origin} → {destination}",
+                origin=origin,
+                destination=destination,
+                starts_on=on,
+                ends_on=on,
+                departs_time=clock(leaves)[0],
+                arrives_time=clock(lands)[0],
+                vendor=way["vendor"],
+                estimated_cost_krw=way["fare_krw"],
+                actual_cost_krw=way["fare_krw"],
+                assignee=self.desk,
+                due_on=self.arrive_on - timedelta(days=14),
+            )
+
+    def rooms(self, participants):
+        """A single room each for the whole stay, women and men on floors of their own."""
+        hotel = self.hotels[0]
+        nights = (self.leave_on - self.arrive_on).days
+        reference = f"GRP{self.arrive_on:%y%m%d}-{self.rng.randint(100, 999)}"
+        taken = {}
+        for participant in participants:
+            floors = hotel["floors"]
+            floor = floors[0] if participant.user.profile.gender == Gender.FEMALE else floors[1]
+            taken[floor] = taken.get(floor, 0) + 1
+            self.request(
+                SupportState.DONE,
+                kind=SupportKind.ROOM,
+                participant=participant,
+                summary=f"Single room, {nights} nights",
+                vendor=hotel["name"],
+                booking_reference=reference,
+                starts_on=self.arrive_on,
+                ends_on=self.leave_on,
+                room=f"{floor}{taken[floor]:02d}",
+                estimated_cost_krw=hotel["rate_krw"] * nights,
+                actual_cost_krw=hotel["rate_krw"] * nights,
+                assignee=self.desk,
+                due_on=self.arrive_on - timedelta(days=30),
+            )
+
+    def participant_request(self, participant):
+        """The demo participant asks for help on their team's last shoot day."""
+        spec = self.spec["participant_request"]
+        production, days = next(
+            (production, days)
+            for production, days in self.films
+            if production.team_id == participant.team_member.team_id
+        )
+        day = days[-1][0]
+        self.request(
+            by=participant.user,
+            kind=spec["kind"],
+            production=production,
+            shoot_day=day,
+            summary=spec["summary"],
+            notes=spec["notes"],
+            starts_on=day.date,
+            ends_on=day.date,
+            estimated_cost_krw=spec["estimated_krw"],
+        )
+
+    # Shoot days, either season ------------------------------------------------------------
+
+    def film_support(self, production, days, *, done: bool):
+        """Vans, interpreters and meals for every shoot day; marshals on a day that needs
+        traffic control and a drone pilot on a drone day; gear and insurance for the shoot."""
+        spec = self.spec["shoot_day"]
+        for day, plan in days:
+            overnight = day.wrap_time < day.call_time
+            activities = set(plan["activities"])
+            needs = [
+                (SupportKind.VEHICLE, spec["vehicle"], day.vehicle_count),
+                (SupportKind.INTERPRETER, spec["interpreter"], 1),
+            ]
+            if done:
+                needs.append((SupportKind.CATERING, spec["catering"], day.crew_count))
+            if activities & {"traffic_control", "road_closure"}:
+                marshals = 4 if "road_closure" in activities else 2
+                needs.append((SupportKind.POLICE, spec["police"], marshals))
+            if "drone" in activities:
+                needs.append((SupportKind.EQUIPMENT, spec["drone"], 1))
+            for kind, need, quantity in needs:
+                summary = need["summary"]
+                if kind == SupportKind.CATERING and (overnight or day.call_time >= NIGHT_CALL):
+                    summary = need["night_summary"]
+                if kind == SupportKind.POLICE:
+                    summary = summary.format(count=quantity)
+                estimated = need["unit_krw"] * quantity
+                self.day_request(
+                    day,
+                    done=done,
+                    by=self.officer if kind == SupportKind.POLICE else None,
+                    kind=kind,
+                    summary=summary,
+                    vendor=need["vendor"],
+                    quantity=quantity,
+                    estimated_cost_krw=estimated,
+                    actual_cost_krw=self.invoiced(estimated) if done else None,
+                    notes=need.get("notes", ""),
+                )
+            for extra in plan.get("support", []):
+                self.day_request(
+                    day,
+                    done=done,
+                    state=extra.get("state", SupportState.DONE),
+                    kind=extra["kind"],
+                    summary=extra["summary"],
+                    vendor=extra["vendor"],
+                    estimated_cost_krw=extra["estimated_krw"],
+                    actual_cost_krw=extra.get("actual_krw"),
+                    notes=extra.get("notes", ""),
+                )
+        if done:
+            first, last = days[0][0].date, days[-1][0].date
+            for kind, need, quantity in (
+                (SupportKind.EQUIPMENT, self.spec["production"]["equipment"], len(days)),
+                (SupportKind.INSURANCE, self.spec["production"]["insurance"], 1),
+            ):
+                estimated = need["unit_krw"] * quantity
+                self.request(
+                    SupportState.DONE,
+                    kind=kind,
+                    production=production,
+                    summary=need["summary"],
+                    vendor=need["vendor"],
+                    starts_on=first,
+                    ends_on=last,
+                    estimated_cost_krw=estimated,
+                    actual_cost_krw=estimated,
+                    assignee=self.desk,
+                    due_on=first - timedelta(days=21),
+                )
+
+    def day_request(self, day, *, done, state=None, by=None, **fields):
+        ends_on = day.date + timedelta(days=1) if day.wrap_time < day.call_time else day.date
+        if done:
+            pace = {
+                "state": state or SupportState.DONE,
+                "due_on": day.date - timedelta(days=7),
+                "assignee": self.desk,
+            }
+        else:
+            pace = self.pace()
+        self.request(
+            by=by,
+            production=day.production,
+            shoot_day=day,
+            starts_on=day.date,
+            ends_on=ends_on,
+            **pace,
+            **fields,
+        )
+
+    # The season ahead ---------------------------------------------------------------------
+
+    def season_ahead(self):
+        """No participants yet: rooms and seats held for the teams, a minibus per team, and
+        support booked for the planned shoot days, all at estimated cost."""
+        productions = [production for production, _days in self.films]
+        cohort = self.cohort
+        seats = math.ceil(
+            cohort.seats_per_country * cohort.eligible_countries.count() / len(productions)
+        )
+        nights = (self.leave_on - self.arrive_on).days
+        coach = self.spec["production"]["coach"]
+        for index, production in enumerate(productions):
+            hotel = self.hotels[index * len(self.hotels) // len(productions)]
+            team = production.team.number
+            self.request(
+                kind=SupportKind.ROOM,
+                production=production,
+                summary=f"Room block: {seats} single rooms for team {team}",
+                vendor=hotel["name"],
+                quantity=seats,
+                starts_on=self.arrive_on,
+                ends_on=self.leave_on,
+                estimated_cost_krw=hotel["rate_krw"] * nights * seats,
+                notes="Names go to the hotel once the teams are known.",
+                **self.pace(),
+            )
+            self.request(
+                kind=SupportKind.AIRPORT_TRANSFER,
+                production=production,
+                direction=TravelDirection.ARRIVAL,
+                summary=coach["summary"],
+                vendor=coach["vendor"],
+                origin=self.spec["places"]["PUS"],
+                destination=hotel["name"],
+                starts_on=self.arrive_on,
+                departs_time=time(8, 0),
+                estimated_cost_krw=coach["unit_krw"],
+                **self.pace(),
+            )
+        self.seat_holds(productions)
+        for production, days in self.films:
+            self.film_support(production, days, done=False)
+
+    def seat_holds(self, productions):
+        """A group fare held on each country's route, parked on a film until the cohort is
+        selected: requested, without flight numbers, due in the coming weeks."""
+        seats = self.cohort.seats_per_country
+        routes = [
+            (code, route)
+            for code, route in sorted(self.spec["travel"].items())
+            if "overland" not in route
+        ]
+        for index, (_code, route) in enumerate(routes):
+            _lands, days = clock(route["in"][-1]["arrives"])
+            self.request(
+                kind=SupportKind.FLIGHT,
+                production=productions[index % len(productions)],
+                direction=TravelDirection.ARRIVAL,
+                summary=f"Seat hold: {seats} seats {route['city']} → Busan ({route['airline']})",
+                origin=self.spec["places"][route["in"][0]["from"]],
+                destination=self.spec["places"]["PUS"],
+                starts_on=self.arrive_on - timedelta(days=days),
+                ends_on=self.arrive_on,
+                quantity=seats,
+                estimated_cost_krw=route["fare_krw"] * seats,
+                due_on=self.today + timedelta(days=next(self.hold_due_in_days)),
+                assignee=self.desk if index % 2 == 0 else None,
+                notes=(
+                    "Group fare held until the date to arrange it by; names go on the tickets"
+                    f" once the cohort is selected. Return on {self.leave_on:%d %b %Y}."
+                ),
+            )
+
+    # Budget -----------------------------------------------------------------------------
+
+    def budget(self):
+        spec = self.spec["budget"][self.cohort.slug]
+        for kind, amount in spec["cohort"].items():
+            shoot_services.budget_line_set(
+                cohort=self.cohort, production=None, kind=kind, amount_krw=amount, by=self.manager
+            )
+        for production, _days in self.films:
+            lines = {**spec["production"], **spec["films"].get(production.title, {})}
+            for kind, amount in lines.items():
+                shoot_services.budget_line_set(
+                    cohort=self.cohort,
+                    production=production,
+                    kind=kind,
+                    amount_krw=amount,
+                    by=self.manager,
+                )
 
 
 S = ApplicationStatus

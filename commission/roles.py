@@ -59,6 +59,11 @@ ROLES = {
         "shoots.view_calendarfeed",
         "shoots.add_calendarfeed",
         "shoots.change_calendarfeed",
+        "shoots.view_supportrequest",
+        "shoots.view_supportattachment",
+        "shoots.view_budgetline",
+        "shoots.add_budgetline",
+        "shoots.change_budgetline",
     ],
     REVIEWER: [
         # What a reviewer may do is further limited to their own assignments.
@@ -91,6 +96,10 @@ ROLES = {
         "shoots.view_calendarfeed",
         "shoots.add_calendarfeed",
         "shoots.change_calendarfeed",
+        # Police and traffic support for the days they file permits for.
+        "shoots.view_supportrequest",
+        "shoots.add_supportrequest",
+        "shoots.view_supportattachment",
     ],
     LOGISTICS_COORDINATOR: [
         # Names and nationalities for travel; passports and birth dates stay masked.
@@ -105,6 +114,15 @@ ROLES = {
         "shoots.view_shootday",
         "shoots.view_permit",
         "shoots.view_calendarfeed",
+        "shoots.view_supportrequest",
+        "shoots.add_supportrequest",
+        "shoots.change_supportrequest",
+        "shoots.view_supportattachment",
+        "shoots.add_supportattachment",
+        "shoots.delete_supportattachment",
+        "shoots.view_budgetline",
+        "shoots.add_budgetline",
+        "shoots.change_budgetline",
     ],
 }
 

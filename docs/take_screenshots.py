@@ -38,6 +38,17 @@ SHOTS = [
     ("location-phone.png", "permits@example.org", "/desk/locations/jagalchi-market/", 390),
     ("my-team-phone.png", "participant@example.org", "/me/team/", 390),
     ("call-sheet-phone.png", "participant@example.org", "/me/team/", 390),
+    (
+        "support-board.png",
+        "logistics@example.org",
+        "/desk/cohorts/fly-2026/support/?kind=interpreter",
+        1280,
+    ),
+    ("travel.png", "logistics@example.org", "/desk/cohorts/fly-2025/travel/", 1280),
+    ("rooms.png", "logistics@example.org", "/desk/cohorts/fly-2026/rooms/", 1280),
+    ("budget.png", "logistics@example.org", "/desk/cohorts/fly-2025/budget/", 1280),
+    ("import.png", "logistics@example.org", "/desk/cohorts/fly-2025/support/import/", 1280),
+    ("my-travel-phone.png", "participant@example.org", "/me/travel/", 390),
 ]
 
 

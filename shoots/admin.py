@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from .models import (
     Authority,
+    BudgetLine,
     CalendarFeed,
     ConflictRule,
     Location,
@@ -11,6 +12,8 @@ from .models import (
     Permit,
     Production,
     ShootDay,
+    SupportAttachment,
+    SupportRequest,
     Team,
     TeamMember,
 )
@@ -139,3 +142,28 @@ class ConflictRuleAdmin(DeskOnly):
     list_display = ["cohort", "kind", "action"]
     list_filter = ["cohort", "kind", "action"]
     search_fields = ["cohort__name"]
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(DeskOnly):
+    list_display = ["summary", "kind", "state", "cohort", "due_on", "estimated_cost_krw"]
+    list_filter = ["cohort", "kind", "state"]
+    search_fields = ["summary", "vendor", "booking_reference", "flight_number"]
+    list_select_related = ["cohort"]
+
+
+@admin.register(SupportAttachment)
+class SupportAttachmentAdmin(DeskOnly):
+    list_display = ["name", "request", "content_type", "uploaded_at"]
+    list_filter = ["content_type", "request__cohort"]
+    search_fields = ["name", "request__summary"]
+    list_select_related = ["request"]
+    exclude = ["file"]  # served on the desk's pages, where who may read it is checked
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(DeskOnly):
+    list_display = ["cohort", "production", "kind", "amount_krw"]
+    list_filter = ["cohort", "kind"]
+    search_fields = ["note", "production__title", "cohort__name"]
+    list_select_related = ["cohort", "production"]

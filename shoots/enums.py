@@ -122,3 +122,67 @@ class FeedKind(models.TextChoices):
     PRODUCTION = "production", _("Production")
     LOCATION = "location", _("Location")
     COHORT = "cohort", _("Cohort")
+
+
+class SupportKind(models.TextChoices):
+    FLIGHT = "flight", _("Flight")
+    AIRPORT_TRANSFER = "airport_transfer", _("Airport transfer")
+    ROOM = "room", _("Room")
+    VEHICLE = "vehicle", _("Vehicle")
+    EQUIPMENT = "equipment", _("Equipment rental")
+    INTERPRETER = "interpreter", _("Interpreter or fixer")
+    CATERING = "catering", _("Catering")
+    INSURANCE = "insurance", _("Insurance")
+    VISA_LETTER = "visa_letter", _("Visa invitation letter")
+    SCOUTING = "scouting", _("Location scouting")
+    POLICE = "police", _("Police or traffic support")
+    OTHER = "other", _("Other")
+
+
+# What a participant may ask for themselves; insurance, police and scouting are the desk's.
+PARTICIPANT_SUPPORT_KINDS = [
+    SupportKind.FLIGHT,
+    SupportKind.AIRPORT_TRANSFER,
+    SupportKind.ROOM,
+    SupportKind.VEHICLE,
+    SupportKind.EQUIPMENT,
+    SupportKind.INTERPRETER,
+    SupportKind.CATERING,
+    SupportKind.VISA_LETTER,
+    SupportKind.OTHER,
+]
+# Kinds that travel from one place to another at a time: flights and transfers.
+TRAVEL_KINDS = {SupportKind.FLIGHT, SupportKind.AIRPORT_TRANSFER}
+
+
+class SupportState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    ARRANGED = "arranged", _("Arranged")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+SUPPORT_TRANSITIONS = {
+    SupportState.REQUESTED: {SupportState.APPROVED, SupportState.CANCELLED},
+    SupportState.APPROVED: {SupportState.ARRANGED, SupportState.CANCELLED},
+    # A booking that falls through is arranged again.
+    SupportState.ARRANGED: {SupportState.DONE, SupportState.APPROVED, SupportState.CANCELLED},
+    SupportState.DONE: set(),
+    SupportState.CANCELLED: set(),
+}
+# Still to be arranged: counted in the overdue and due-this-week lists.
+SUPPORT_OPEN = {SupportState.REQUESTED, SupportState.APPROVED}
+# Costs that are still coming: every request but a cancelled one.
+SUPPORT_LIVE = {
+    SupportState.REQUESTED,
+    SupportState.APPROVED,
+    SupportState.ARRANGED,
+    SupportState.DONE,
+}
+SUPPORT_DUE_SOON_DAYS = 7
+
+
+class TravelDirection(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrival in Busan")
+    DEPARTURE = "departure", _("Departure from Busan")

@@ -1,12 +1,14 @@
-"""Filters of the shoots desk: the location library and a cohort's permits."""
+"""Filters of the shoots desk: the location library, a cohort's permits and its support
+requests."""
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import District, LocationKind, PermitStatus
-from .models import Authority, Location, Permit
+from . import selectors
+from .enums import District, LocationKind, PermitStatus, SupportKind, SupportState
+from .models import Authority, Location, Permit, SupportRequest
 
 
 class LocationFilter(django_filters.FilterSet):
@@ -53,3 +55,46 @@ class PermitFilter(django_filters.FilterSet):
     class Meta:
         model = Permit
         fields = ["status", "authority"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SupportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=SupportKind.choices, empty_label=_("All kinds")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=SupportState.choices, empty_label=_("All states")
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"),
+        queryset=selectors.support_assignees(),
+        empty_label=_("Anyone"),
+        null_label=_("Nobody yet"),
+        null_value="none",
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Arrange from"), field_name="due_on", lookup_expr="gte", widget=DateInput
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Arrange by"), field_name="due_on", lookup_expr="lte", widget=DateInput
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields = ["q", "kind", "state", "assignee", "due_after", "due_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        return queryset.filter(
+            Q(summary__icontains=value)
+            | Q(vendor__icontains=value)
+            | Q(booking_reference__icontains=value)
+            | Q(flight_number__icontains=value)
+            | Q(participant__user__profile__legal_name__icontains=value)
+            | Q(participant__user__profile__preferred_name__icontains=value)
+            | Q(production__title__icontains=value)
+        )

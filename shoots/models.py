@@ -5,7 +5,7 @@ from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -28,6 +28,9 @@ from .enums import (
     LocationKind,
     PermitStatus,
     ProductionFormat,
+    SupportKind,
+    SupportState,
+    TravelDirection,
 )
 
 
@@ -473,3 +476,223 @@ class CalendarFeed(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+# Logistics support ----------------------------------------------------------------------
+
+MAX_KRW = 10_000_000_000  # ten billion won: far above any line of a season's budget
+
+
+class SupportRequest(models.Model):
+    """Something the logistics desk arranges: for a participant, or for a production (and
+    then perhaps for one of its shoot days)."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("cohort")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SupportKind.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=SupportState.choices, default=SupportState.REQUESTED
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("participant"),
+    )
+    production = models.ForeignKey(
+        Production,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("production"),
+    )
+    # A deleted shoot day leaves its requests (and their costs) with the production.
+    shoot_day = models.ForeignKey(
+        ShootDay,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("shoot day"),
+    )
+    summary = models.CharField(_("what is needed"), max_length=200)
+    starts_on = models.DateField(
+        _("start date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    ends_on = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    vendor = models.CharField(_("vendor"), max_length=120, blank=True)
+    booking_reference = models.CharField(_("booking reference"), max_length=40, blank=True)
+    estimated_cost_krw = models.PositiveBigIntegerField(
+        _("estimated cost (KRW)"), default=0, validators=[MaxValueValidator(MAX_KRW)]
+    )
+    actual_cost_krw = models.PositiveBigIntegerField(
+        _("actual cost (KRW)"), null=True, blank=True, validators=[MaxValueValidator(MAX_KRW)]
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_support_requests",
+        verbose_name=_("assignee"),
+    )
+    due_on = models.DateField(
+        _("arrange by"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # Travel: a flight leaves on `starts_on` and lands on `ends_on`, at the local times printed
+    # on the ticket (airports of twelve countries keep six time zones); a transfer picks up
+    # on `starts_on` at `departs_time`.
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=TravelDirection.choices, blank=True
+    )
+    flight_number = models.CharField(_("flight number"), max_length=12, blank=True)
+    origin = models.CharField(_("from (place)"), max_length=80, blank=True)
+    destination = models.CharField(_("to (place)"), max_length=80, blank=True)
+    departs_time = models.TimeField(_("departs (local time)"), null=True, blank=True)
+    arrives_time = models.TimeField(_("arrives (local time)"), null=True, blank=True)
+    room = models.CharField(_("room number"), max_length=20, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        ordering = ["due_on", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(participant__isnull=False, production__isnull=True, shoot_day__isnull=True)
+                    | Q(participant__isnull=True, production__isnull=False)
+                ),
+                name="support_for_a_participant_or_a_production",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "state", "due_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    @property
+    def subject(self):
+        """Who or what the request is for."""
+        return self.participant or self.shoot_day or self.production
+
+    @property
+    def nights(self) -> list:
+        """The nights a room is held: check-in to the night before check-out."""
+        if self.kind != SupportKind.ROOM or not (self.starts_on and self.ends_on):
+            return []
+        return [
+            self.starts_on + timedelta(days=n) for n in range((self.ends_on - self.starts_on).days)
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.shoot_day_id and self.shoot_day.production_id != self.production_id:
+            errors["shoot_day"] = _("This shoot day belongs to another production.")
+        owner_cohort = (
+            self.participant.cohort_id
+            if self.participant_id
+            else self.production.team.cohort_id
+            if self.production_id
+            else None
+        )
+        if owner_cohort is not None and owner_cohort != self.cohort_id:
+            errors[NON_FIELD_ERRORS] = _("The request and whom it is for are in other cohorts.")
+        if self.starts_on and self.ends_on:
+            if self.ends_on < self.starts_on:
+                errors["ends_on"] = _("The end date is before the start date.")
+            elif self.kind == SupportKind.ROOM and self.ends_on == self.starts_on:
+                errors["ends_on"] = _("Check-out is at least one night after check-in.")
+            elif self.kind == SupportKind.FLIGHT and (self.ends_on - self.starts_on).days > 2:
+                errors["ends_on"] = _("A flight lands within two days of taking off.")
+        if self.direction and self.kind not in (SupportKind.FLIGHT, SupportKind.AIRPORT_TRANSFER):
+            errors["direction"] = _("Only flights and transfers arrive or depart.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def support_attachment_path(attachment, filename):
+    extension = PurePath(filename).suffix.lower()
+    return f"support/{attachment.request_id}/{uuid.uuid4().hex}{extension}"
+
+
+class SupportAttachment(models.Model):
+    """A ticket, voucher or invoice kept with a support request."""
+
+    request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("support request"),
+    )
+    file = models.FileField(_("file"), upload_to=support_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support attachment")
+        verbose_name_plural = _("support attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class BudgetLine(models.Model):
+    """What the commission set aside for one kind of support: for the whole cohort, or for
+    one production."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("cohort")
+    )
+    production = models.ForeignKey(
+        Production,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        verbose_name=_("production"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SupportKind.choices)
+    amount_krw = models.PositiveBigIntegerField(
+        _("budget (KRW)"), validators=[MaxValueValidator(MAX_KRW)]
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["cohort", "production", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "kind"],
+                condition=Q(production__isnull=True),
+                name="one_cohort_budget_line_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["production", "kind"],
+                condition=Q(production__isnull=False),
+                name="one_production_budget_line_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.production or self.cohort} · {self.get_kind_display()}"

@@ -27,3 +27,21 @@ def works_on_shoot_day(user, shoot_day):
 
 rules.add_perm("shoots.use_team_page", is_participant)
 rules.add_perm("shoots.view_call_sheet", reads_schedule | works_on_shoot_day)
+
+
+@rules.predicate
+def reads_support(user):
+    return user.has_perm("shoots.view_supportrequest")
+
+
+@rules.predicate
+def is_served_by(user, request):
+    """The participant it is for, or a member of the team whose film it is for."""
+    if request is None:
+        return False
+    if request.participant_id:
+        return request.participant.user_id == user.pk
+    return request.production.team.members.filter(participant__user=user).exists()
+
+
+rules.add_perm("shoots.read_support_request", reads_support | is_served_by)

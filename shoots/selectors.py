@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +16,18 @@ from .enums import (
     PERMIT_APPROVED,
     PERMIT_DUE_SOON_DAYS,
     PERMIT_PENDING,
+    SUPPORT_DUE_SOON_DAYS,
+    SUPPORT_LIVE,
+    SUPPORT_OPEN,
     ConflictAction,
     ConflictKind,
     PermitStatus,
+    SupportKind,
+    SupportState,
+    TravelDirection,
 )
 from .models import (
+    BudgetLine,
     CalendarFeed,
     ConflictRule,
     Location,
@@ -28,6 +35,8 @@ from .models import (
     Permit,
     Production,
     ShootDay,
+    SupportAttachment,
+    SupportRequest,
     Team,
     TeamMember,
     shoot_span,
@@ -512,3 +521,268 @@ def shoot_days_on_calendar(
     if location is not None:
         days = days.filter(location=location)
     return days
+
+
+# Logistics support -----------------------------------------------------------------------
+
+
+def support_requests() -> QuerySet[SupportRequest]:
+    """Requests with whom they are for and who handles them."""
+    return SupportRequest.objects.select_related(
+        "cohort",
+        "participant__user__profile",
+        "production__team",
+        "shoot_day__location",
+        "assignee",
+    )
+
+
+def support_requests_of(*, cohort: Cohort) -> QuerySet[SupportRequest]:
+    return support_requests().filter(cohort=cohort)
+
+
+def support_due(*, cohort: Cohort, today: date | None = None) -> tuple[QuerySet, QuerySet]:
+    """Requests not yet arranged: those past their date, and those due within the week."""
+    today = today or timezone.localdate()
+    open_ = support_requests_of(cohort=cohort).filter(state__in=SUPPORT_OPEN)
+    overdue = open_.filter(due_on__lt=today)
+    due_soon = open_.filter(
+        due_on__gte=today, due_on__lte=today + timedelta(days=SUPPORT_DUE_SOON_DAYS)
+    )
+    return overdue, due_soon
+
+
+def support_assignees():
+    """Active staff who may change support requests: the choices for an assignee."""
+    may = Q(
+        groups__permissions__codename="change_supportrequest",
+        groups__permissions__content_type__app_label="shoots",
+    ) | Q(
+        user_permissions__codename="change_supportrequest",
+        user_permissions__content_type__app_label="shoots",
+    )
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True, is_active=True) & may)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def support_request_detail() -> QuerySet[SupportRequest]:
+    return support_requests().prefetch_related("attachments")
+
+
+def support_attachments() -> QuerySet[SupportAttachment]:
+    return SupportAttachment.objects.select_related(
+        "request__participant", "request__production__team"
+    )
+
+
+def support_history(*, request: SupportRequest) -> list:
+    """A request's audit entries, oldest first, each with a label for its action."""
+    labels = {
+        "support.requested": _("Request recorded"),
+        "support.imported": _("Imported from a workbook"),
+        "support.changed": _("Details changed"),
+        "support.state": _("State changed"),
+        "support.attached": _("File attached"),
+        "support.detached": _("File removed"),
+    }
+    entries = list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(SupportRequest), object_id=request.pk
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    for entry in entries:
+        entry.action_label = labels.get(entry.action, entry.action)
+    return entries
+
+
+def support_requests_for(*, participant: Participant) -> QuerySet[SupportRequest]:
+    """What a participant sees: their own requests and those for their team's film."""
+    mine = Q(participant=participant)
+    member = getattr(participant, "team_member", None)
+    if member is not None:
+        mine |= Q(production__team=member.team_id)
+    return (
+        support_requests()
+        .filter(mine, cohort=participant.cohort_id)
+        .prefetch_related("attachments")
+        .order_by("starts_on", "departs_time", "pk")
+    )
+
+
+@dataclass
+class TravelDay:
+    date: date
+    arrivals: list = field(default_factory=list)
+    departures: list = field(default_factory=list)
+    transfers: list = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[tuple[str, list]]:
+        return [
+            (_("Arrivals"), self.arrivals),
+            (_("Transfers"), self.transfers),
+            (_("Departures"), self.departures),
+        ]
+
+
+def travel_by_day(requests) -> tuple[list[TravelDay], list[SupportRequest]]:
+    """Flights and transfers by the day they touch Busan: an arrival by the day it lands, a
+    departure or transfer by the day it leaves. Also those without a date yet."""
+    days, undated = {}, []
+    for request in requests:
+        if request.state == SupportState.CANCELLED or request.kind not in (
+            SupportKind.FLIGHT,
+            SupportKind.AIRPORT_TRANSFER,
+        ):
+            continue
+        arrival = (
+            request.kind == SupportKind.FLIGHT and request.direction == TravelDirection.ARRIVAL
+        )
+        on = (request.ends_on or request.starts_on) if arrival else request.starts_on
+        if on is None:
+            undated.append(request)
+            continue
+        day = days.setdefault(on, TravelDay(on))
+        if request.kind == SupportKind.AIRPORT_TRANSFER:
+            day.transfers.append(request)
+        elif arrival:
+            day.arrivals.append(request)
+        else:
+            day.departures.append(request)
+    for day in days.values():
+        day.arrivals.sort(key=lambda r: (r.arrives_time is None, r.arrives_time, r.pk))
+        day.departures.sort(key=lambda r: (r.departs_time is None, r.departs_time, r.pk))
+        day.transfers.sort(key=lambda r: (r.departs_time is None, r.departs_time, r.pk))
+    return [days[on] for on in sorted(days)], undated
+
+
+@dataclass
+class HotelNights:
+    hotel: str
+    nights: list  # (night, [requests], rooms) in date order
+
+    @property
+    def room_nights(self) -> int:
+        return sum(rooms for _night, _requests, rooms in self.nights)
+
+
+def rooms_by_hotel(requests) -> tuple[list[HotelNights], list[SupportRequest]]:
+    """Rooms by hotel and night; rooms without a hotel or dates yet come apart."""
+    hotels, unbooked = {}, []
+    for request in requests:
+        if request.kind != SupportKind.ROOM or request.state == SupportState.CANCELLED:
+            continue
+        if not (request.vendor.strip() and request.nights):
+            unbooked.append(request)
+            continue
+        by_night = hotels.setdefault(request.vendor.strip(), {})
+        for night in request.nights:
+            by_night.setdefault(night, []).append(request)
+    return [
+        HotelNights(
+            hotel,
+            [
+                (night, rooms, sum(room.quantity for room in rooms))
+                for night, rooms in sorted(hotels[hotel].items())
+            ],
+        )
+        for hotel in sorted(hotels, key=str.casefold)
+    ], unbooked
+
+
+@dataclass
+class BudgetRow:
+    kind: str
+    budgeted: int = 0
+    estimated: int = 0
+    actual: int = 0
+    has_line: bool = False
+    # A film's costs without a line of its own are the cohort's to cover: no warning there.
+    cohort_wide: bool = False
+
+    @property
+    def label(self) -> str:
+        return SupportKind(self.kind).label
+
+    @property
+    def over_estimate(self) -> bool:
+        return (self.has_line or self.cohort_wide) and self.estimated > self.budgeted
+
+    @property
+    def over_actual(self) -> bool:
+        return (self.has_line or self.cohort_wide) and self.actual > self.budgeted
+
+    @property
+    def remaining(self) -> int:
+        return self.budgeted - max(self.estimated, self.actual)
+
+
+@dataclass
+class Budget:
+    cohort_rows: list[BudgetRow]
+    productions: list[tuple[Production, list[BudgetRow]]]
+
+    @property
+    def total(self) -> BudgetRow:
+        total = BudgetRow(kind=SupportKind.OTHER, cohort_wide=True)
+        for row in self.cohort_rows:
+            total.budgeted += row.budgeted
+            total.estimated += row.estimated
+            total.actual += row.actual
+        return total
+
+    @property
+    def warnings(self) -> int:
+        rows = self.cohort_rows + [row for _p, rows in self.productions for row in rows]
+        return sum(1 for row in rows if row.over_estimate or row.over_actual)
+
+
+def budget_of(*, cohort: Cohort) -> Budget:
+    """Budgeted, estimated and actual costs by kind: for the cohort as a whole (every line and
+    every request) and for each production (its own lines and requests). Three queries.
+    Productions come in team order.
+
+    Estimated costs leave out cancelled requests; actual costs keep them, as a cancellation
+    can still cost a fee."""
+    sums = {}  # (production id or None, kind) -> [budgeted, estimated, actual, has line]
+    for line in BudgetLine.objects.filter(cohort=cohort):
+        sums.setdefault((line.production_id, line.kind), [0, 0, 0, False])
+        sums[line.production_id, line.kind][0] += line.amount_krw
+        sums[line.production_id, line.kind][3] = True
+    costs = (
+        SupportRequest.objects.filter(cohort=cohort)
+        .values("production_id", "kind")
+        .annotate(
+            estimated=Sum("estimated_cost_krw", filter=Q(state__in=SUPPORT_LIVE)),
+            actual=Sum("actual_cost_krw"),
+        )
+        .order_by()
+    )
+    for row in costs:
+        entry = sums.setdefault((row["production_id"], row["kind"]), [0, 0, 0, False])
+        entry[1] += row["estimated"] or 0
+        entry[2] += row["actual"] or 0
+
+    order = {kind: index for index, kind in enumerate(SupportKind.values)}
+    whole = {}
+    for (_production, kind), (budgeted, estimated, actual, has_line) in sums.items():
+        row = whole.setdefault(kind, BudgetRow(kind, cohort_wide=True))
+        row.budgeted += budgeted
+        row.estimated += estimated
+        row.actual += actual
+        row.has_line |= has_line
+    productions = []
+    for production in Production.objects.filter(team__cohort=cohort).select_related("team"):
+        rows = [
+            BudgetRow(kind, *values)
+            for (production_id, kind), values in sums.items()
+            if production_id == production.pk
+        ]
+        productions.append((production, sorted(rows, key=lambda row: order[row.kind])))
+    return Budget(sorted(whole.values(), key=lambda row: order[row.kind]), productions)

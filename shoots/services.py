@@ -16,12 +16,17 @@ from .enums import (
     PERMIT_APPROVED,
     PERMIT_PENDING,
     PERMIT_TRANSITIONS,
+    SUPPORT_OPEN,
+    SUPPORT_TRANSITIONS,
     ConflictAction,
     ConflictKind,
     PermitStatus,
+    SupportKind,
+    SupportState,
 )
 from .models import (
     Authority,
+    BudgetLine,
     CalendarFeed,
     ConflictRule,
     Location,
@@ -29,6 +34,8 @@ from .models import (
     Permit,
     Production,
     ShootDay,
+    SupportAttachment,
+    SupportRequest,
     Team,
     TeamMember,
 )
@@ -538,3 +545,237 @@ def feed_replace_for_participant(*, participant: Participant, by) -> tuple[Calen
         for feed in old:
             feed_revoke(feed=feed, by=by)
         return feed_create(kind="participant", subject=participant, by=by), len(old)
+
+
+# Logistics support -----------------------------------------------------------------------
+
+# What must be written down before a request of each kind counts as arranged.
+ARRANGED_NEEDS = {
+    SupportKind.FLIGHT: [
+        "direction",
+        "flight_number",
+        "origin",
+        "destination",
+        "starts_on",
+        "departs_time",
+        "ends_on",
+        "arrives_time",
+    ],
+    SupportKind.AIRPORT_TRANSFER: ["starts_on", "departs_time", "origin", "destination"],
+    SupportKind.ROOM: ["vendor", "starts_on", "ends_on"],
+}
+
+
+def _check_needs(request: SupportRequest, state: str) -> None:
+    """Refuse a state whose facts are missing: a booking's details, or a done job's cost."""
+    needed = []
+    if state in (SupportState.ARRANGED, SupportState.DONE):
+        needed = ARRANGED_NEEDS.get(request.kind, ["starts_on"])
+    missing = [
+        str(SupportRequest._meta.get_field(name).verbose_name)
+        for name in needed
+        if getattr(request, name) in (None, "")
+    ]
+    if state == SupportState.DONE and request.actual_cost_krw is None:
+        missing.append(str(SupportRequest._meta.get_field("actual_cost_krw").verbose_name))
+    if missing:
+        raise ShootError(
+            _("To mark it %(state)s, fill in first: %(fields)s.")
+            % {"state": SupportState(state).label.lower(), "fields": ", ".join(missing)}
+        )
+
+
+def support_request_create(*, cohort: Cohort, fields: dict, by) -> SupportRequest:
+    """A new request, in the state requested. `fields` names a participant, or a production
+    or one of its shoot days."""
+    request = SupportRequest(cohort=cohort, requested_by=by)
+    for name, value in fields.items():
+        setattr(request, name, value)
+    if request.shoot_day_id and not request.production_id:
+        request.production = request.shoot_day.production
+    with transaction.atomic():
+        request.full_clean()
+        request.save()
+        audit(actor=by, subject=request, action="support.requested", to_state=request.state)
+    return request
+
+
+def _locked(request: SupportRequest) -> SupportRequest:
+    return SupportRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def support_request_update(*, request: SupportRequest, fields: dict, by) -> SupportRequest:
+    with transaction.atomic():
+        request = _locked(request)
+        if request.state == SupportState.CANCELLED:
+            raise ShootError(_("A cancelled request cannot be changed."))
+        for name, value in fields.items():
+            setattr(request, name, value)
+        if request.shoot_day_id and request.participant_id is None:
+            request.production_id = request.shoot_day.production_id
+        # An arranged booking keeps what it was arranged with.
+        _check_needs(request, request.state)
+        request.full_clean()
+        request.save()
+        audit(actor=by, subject=request, action="support.changed")
+    return request
+
+
+def support_request_transition(
+    *, request: SupportRequest, to: str, by, note: str = ""
+) -> SupportRequest:
+    """Move a request along requested -> approved -> arranged -> done, or cancel it."""
+    with transaction.atomic():
+        request = _locked(request)
+        if to not in SUPPORT_TRANSITIONS[request.state]:
+            raise ShootError(
+                _("A request that is %(from)s cannot become %(to)s.")
+                % {
+                    "from": request.get_state_display().lower(),
+                    "to": SupportState(to).label.lower(),
+                }
+            )
+        _check_needs(request, to)
+        before, request.state = request.state, to
+        request.save()
+        audit(
+            actor=by,
+            subject=request,
+            action="support.state",
+            from_state=before,
+            to_state=to,
+            note=note[:500],
+        )
+    return request
+
+
+def support_request_withdraw(*, request: SupportRequest, by) -> SupportRequest:
+    """A participant takes back a request the desk has not yet arranged."""
+    with transaction.atomic():
+        if _locked(request).state not in SUPPORT_OPEN:
+            raise ShootError(
+                _(
+                    "This request is already being handled: "
+                    "write to the logistics desk to change it."
+                )
+            )
+        return support_request_transition(
+            request=request, to=SupportState.CANCELLED, by=by, note=_("Withdrawn by the requester.")
+        )
+
+
+def support_attachment_add(*, request: SupportRequest, upload, by) -> SupportAttachment:
+    content_type = validate_file(upload, [PDF, JPEG, PNG])
+    with transaction.atomic():
+        request = _locked(request)
+        if request.state == SupportState.CANCELLED:
+            raise ShootError(_("A cancelled request cannot be changed."))
+        name = document_display_name(upload.name, "attachment", content_type)
+        attachment = SupportAttachment(
+            request=request, name=name, content_type=content_type, uploaded_by=by
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        audit(actor=by, subject=request, action="support.attached", note=name)
+    return attachment
+
+
+def support_attachment_delete(*, attachment: SupportAttachment, by) -> None:
+    with transaction.atomic():
+        name, storage = attachment.file.name, attachment.file.storage
+        attachment.delete()
+        audit(actor=by, subject=attachment.request, action="support.detached", note=attachment.name)
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def budget_line_set(
+    *, cohort: Cohort, production: Production | None, kind: str, amount_krw: int, note="", by
+) -> BudgetLine:
+    """Set what is budgeted for one kind of support, for the cohort or one of its films."""
+    if production is not None and production.team.cohort_id != cohort.pk:
+        raise ShootError(_("This production belongs to another cohort."))
+    with transaction.atomic():
+        _lock_cohort(cohort.pk)
+        line = BudgetLine.objects.filter(cohort=cohort, production=production, kind=kind).first()
+        before = line.amount_krw if line else None
+        line = line or BudgetLine(cohort=cohort, production=production, kind=kind)
+        line.amount_krw, line.note = amount_krw, note
+        line.full_clean()
+        line.save()
+        audit(
+            actor=by,
+            subject=cohort,
+            action="budget.set",
+            from_state="" if before is None else str(before),
+            to_state=str(amount_krw),
+            note=str(line),
+        )
+    return line
+
+
+# Logistics support: flights and rooms imported from a workbook ------------------------------
+
+IMPORTED_KINDS = (SupportKind.FLIGHT, SupportKind.ROOM)
+
+
+def support_booking_key(request: SupportRequest) -> tuple | None:
+    """What makes two bookings one: a participant's flight number on a day, or their hotel
+    from a check-in date. Written as in the import, so that "pr418" is "PR 418"."""
+    if request.kind == SupportKind.FLIGHT:
+        number = "".join(request.flight_number.split()).upper()
+        return (request.participant_id, request.kind, number, request.starts_on)
+    if request.kind == SupportKind.ROOM:
+        hotel = " ".join(request.vendor.split()).casefold()
+        return (request.participant_id, request.kind, hotel, request.starts_on)
+    return None
+
+
+def support_booked_keys(*, cohort: Cohort, participant_ids) -> set[tuple]:
+    """The keys of these participants' flights and rooms that are not cancelled. One query."""
+    booked = SupportRequest.objects.filter(
+        cohort=cohort, participant__in=participant_ids, kind__in=IMPORTED_KINDS
+    ).exclude(state=SupportState.CANCELLED)
+    return {support_booking_key(request) for request in booked}
+
+
+def support_import_clean(request: SupportRequest) -> None:
+    """`full_clean` without a query: an imported booking's foreign keys come loaded (checking
+    each again would cost a query a row), and it is for a participant, never a production."""
+    request.full_clean(
+        exclude=["cohort", "participant", "production", "shoot_day", "assignee", "requested_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+
+
+def support_requests_import(*, cohort: Cohort, requests: list, by) -> int:
+    """Save flights and rooms read from a workbook as arranged bookings: all, or none.
+
+    The importer checked each row; this checks again what another import, saved since,
+    could have changed (a booking made twice), and what any caller could get wrong."""
+    with transaction.atomic():
+        # One import at a time per cohort, so that two uploads of one file make no twins.
+        _lock_cohort(cohort.pk)
+        booked = support_booked_keys(
+            cohort=cohort, participant_ids={request.participant_id for request in requests}
+        )
+        for request in requests:
+            if request.kind not in IMPORTED_KINDS or request.participant is None:
+                raise ShootError(_("Only participants' flights and rooms can be imported."))
+            if request.participant.cohort_id != cohort.pk:
+                raise ShootError(_("The request and whom it is for are in other cohorts."))
+            request.cohort, request.state, request.requested_by = cohort, SupportState.ARRANGED, by
+            _check_needs(request, SupportState.ARRANGED)
+            support_import_clean(request)
+            key = support_booking_key(request)
+            if key in booked:
+                raise ShootError(
+                    _("%(booking)s for %(participant)s is already booked: nothing was imported.")
+                    % {"booking": request.summary, "participant": request.participant.name}
+                )
+            booked.add(key)
+        # Up to 2,000 rows: one insert for the bookings, then the audit trail of each.
+        SupportRequest.objects.bulk_create(requests)
+        for request in requests:
+            audit(actor=by, subject=request, action="support.imported", to_state=request.state)
+    return len(requests)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import calendars, call_sheets, locations, permits, schedule, teams
+from .views import (
+    calendars,
+    call_sheets,
+    locations,
+    permits,
+    schedule,
+    support,
+    support_import,
+    teams,
+)
 
 urlpatterns = [
     # The Busan location library
@@ -51,4 +60,38 @@ urlpatterns = [
     path("desk/calendars/<int:pk>/revoke/", calendars.feed_revoke, name="feed_revoke"),
     path("me/calendar/", calendars.my_feed, name="my_feed"),
     path("calendars/<str:token>.ics", calendars.feed, name="feed"),
+    # Logistics support: the coordinator's board, travel, rooms and budget
+    path("desk/cohorts/<slug:slug>/support/", support.support_board, name="support_board"),
+    path("desk/cohorts/<slug:slug>/support/new/", support.support_create, name="support_create"),
+    path("desk/cohorts/<slug:slug>/travel/", support.travel_board, name="travel_board"),
+    path("desk/cohorts/<slug:slug>/rooms/", support.room_board, name="room_board"),
+    path("desk/cohorts/<slug:slug>/budget/", support.budget, name="budget"),
+    path("desk/support/<int:pk>/", support.support_detail, name="support_detail"),
+    path("desk/support/<int:pk>/state/", support.support_transition, name="support_transition"),
+    path(
+        "desk/support/<int:pk>/attachments/",
+        support.support_attachment_add,
+        name="support_attachment_add",
+    ),
+    path("support-attachments/<int:pk>/", support.support_attachment, name="support_attachment"),
+    path(
+        "desk/support-attachments/<int:pk>/delete/",
+        support.support_attachment_delete,
+        name="support_attachment_delete",
+    ),
+    # A participant's travel and the support they asked for
+    path("me/travel/", support.my_travel, name="my_travel"),
+    path("me/travel/request/", support.my_support_request, name="my_support_request"),
+    path("me/support/<int:pk>/withdraw/", support.my_support_withdraw, name="my_support_withdraw"),
+    # Importing flights and rooms from a workbook (appended by the import work)
+    path(
+        "desk/cohorts/<slug:slug>/support/import/",
+        support_import.support_import,
+        name="support_import",
+    ),
+    path(
+        "desk/cohorts/<slug:slug>/support/import/template.xlsx",
+        support_import.support_import_template,
+        name="support_import_template",
+    ),
 ]

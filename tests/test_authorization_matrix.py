@@ -16,7 +16,13 @@ from applicants.models import ApplicationDocument, OutboxMessage
 from applicants.services import document_upload
 from commission import roles as role_groups
 from commission.services import assignment_add, rubric_create_default
-from shoots.services import feed_create, location_photo_add, permit_update
+from shoots.services import (
+    feed_create,
+    location_photo_add,
+    permit_update,
+    support_attachment_add,
+    support_request_create,
+)
 from tests.factories import (
     ApplicantFactory,
     ApplicationFactory,
@@ -114,6 +120,20 @@ def permit(w):
     return {"pk": w["permit"].pk}
 
 
+# The logistics desk: staff who read support requests; who may file them; the budget's readers.
+READS_SUPPORT = expect(
+    403, anonymous=LOGIN, manager=200, permits_officer=200, logistics=200, reviewer=403
+)
+REQUESTS_SUPPORT = expect(403, anonymous=LOGIN, permits_officer=200, logistics=200)
+READS_BUDGET = expect(403, anonymous=LOGIN, manager=200, logistics=200)
+# A participant's own pages: staff are sent to their desk; anyone without a seat has none.
+OWN_SEAT = expect(302, anonymous=LOGIN, applicant=200, other_applicant=404)
+
+
+def support(w):
+    return {"pk": w["support"].pk}
+
+
 # url name -> (kwargs maker taking the objects of `world`, {role: GET status})
 MATRIX = {
     "home": (None, expect(302, anonymous=200)),
@@ -198,6 +218,27 @@ MATRIX = {
     "my_feed": (None, POST_ONLY),
     # The token is the secret: whoever holds it reads the calendar, logged in or not.
     "feed": (lambda w: {"token": w["feed"].token}, expect(200)),
+    "support_board": (shoot_cohort, READS_SUPPORT),
+    "support_create": (shoot_cohort, REQUESTS_SUPPORT),
+    "support_detail": (support, READS_SUPPORT),
+    "support_transition": (support, POST_ONLY),
+    "support_attachment_add": (support, POST_ONLY),
+    # The traveller's ticket: the desk and the traveller; to anyone else it does not exist.
+    "support_attachment": (
+        lambda w: {"pk": w["attachment"].pk},
+        expect(
+            404, anonymous=LOGIN, manager=200, permits_officer=200, logistics=200, applicant=200
+        ),
+    ),
+    "support_attachment_delete": (lambda w: {"pk": w["attachment"].pk}, POST_ONLY),
+    "travel_board": (shoot_cohort, READS_SUPPORT),
+    "room_board": (shoot_cohort, READS_SUPPORT),
+    "budget": (shoot_cohort, READS_BUDGET),
+    "support_import": (shoot_cohort, REQUESTS_SUPPORT),
+    "support_import_template": (shoot_cohort, REQUESTS_SUPPORT),
+    "my_travel": (None, OWN_SEAT),
+    "my_support_request": (None, OWN_SEAT),
+    "my_support_withdraw": (support, POST_ONLY),
     "set_language": (None, expect(302)),  # a language is chosen by POST; GET goes home
 }
 
@@ -241,7 +282,16 @@ def build_world(applicant, other_applicant, manager, reviewer, permits_officer, 
     permit = permit_update(
         permit=PermitFactory(shoot_day=shoot_day), fields={}, insurance=pdf(), by=permits_officer
     )
+    support = support_request_create(
+        cohort=cohort_,
+        fields={"participant": seat, "kind": "flight", "summary": "Flight to Busan"},
+        by=logistics,
+    )
     return {
+        "support": support,
+        "attachment": support_attachment_add(
+            request=support, upload=pdf("ticket.pdf"), by=logistics
+        ),
         "users": {
             "applicant": applicant,
             "other_applicant": other_applicant,

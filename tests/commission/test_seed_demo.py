@@ -1,10 +1,12 @@
 import re
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from applicants.enums import ApplicationStatus
 from applicants.models import (
@@ -14,12 +16,15 @@ from applicants.models import (
     Cohort,
     Country,
     OutboxMessage,
+    Participant,
     User,
 )
 from applicants.services import application_missing_items
 from commission.models import Assignment, Review
 from commission.selectors import cohort_ranking
-from shoots.models import Location
+from shoots.enums import SupportKind, SupportState, TravelDirection
+from shoots.models import Location, SupportRequest
+from shoots.selectors import budget_of, support_due, support_requests_for
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +57,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def test_seed_demo_twice_duplicates_nothing(demo):
-    counts = [User.objects.count(), Application.objects.count(), Location.objects.count()]
+    models = (User, Application, Location, SupportRequest)
+    counts = [model.objects.count() for model in models]
 
     call_command("seed_demo")
 
-    assert [User.objects.count(), Application.objects.count(), Location.objects.count()] == counts
+    assert [model.objects.count() for model in models] == counts
 
 
 def test_seed_demo_makes_the_two_cohorts(demo):
@@ -186,3 +192,99 @@ def test_seed_demo_fly_2025_seats_went_to_the_best_ranked_of_each_country(demo):
     mails = OutboxMessage.objects.filter(application__cohort=cohort)
     assert mails.count() == 36
     assert AuditEntry.objects.filter(action="mail.queued").count() == 36
+
+
+def test_seed_demo_both_cohorts_have_travel_rooms_and_shoot_day_support_with_costs(demo):
+    for cohort in Cohort.objects.all():
+        requests = SupportRequest.objects.filter(cohort=cohort)
+        kinds = set(requests.values_list("kind", flat=True))
+        on_shoot_days = set(requests.filter(shoot_day__isnull=False).values_list("kind", flat=True))
+
+        assert {SupportKind.FLIGHT, SupportKind.ROOM, SupportKind.AIRPORT_TRANSFER} <= kinds
+        assert {SupportKind.VEHICLE, SupportKind.INTERPRETER, SupportKind.POLICE} <= on_shoot_days
+        assert requests.filter(estimated_cost_krw=0).count() == 0
+
+
+def test_seed_demo_fly_2025_flies_houses_and_supports_everyone_at_actual_cost(demo):
+    cohort = Cohort.objects.get(slug="fly-2025")
+    requests = SupportRequest.objects.filter(cohort=cohort)
+    flights = requests.filter(kind=SupportKind.FLIGHT)
+    arrivals = flights.filter(direction=TravelDirection.ARRIVAL)
+
+    assert requests.filter(kind=SupportKind.ROOM).values("participant").distinct().count() == 24
+    assert arrivals.count() == flights.filter(direction=TravelDirection.DEPARTURE).count() == 22
+    assert set(arrivals.values_list("ends_on", flat=True)) == {date(2025, 8, 17)}
+    assert (
+        requests.filter(
+            kind=SupportKind.AIRPORT_TRANSFER, direction=TravelDirection.ARRIVAL
+        ).count()
+        == 22
+    )
+    assert set(
+        requests.filter(kind=SupportKind.INSURANCE).values_list("production", flat=True)
+    ) == set(cohort.teams.values_list("production", flat=True))
+    assert requests.exclude(state=SupportState.DONE).count() == 2  # one asked, one called off
+    assert requests.filter(state=SupportState.DONE, actual_cost_krw__isnull=True).count() == 0
+
+
+def test_seed_demo_fly_2025_budget_has_one_overspent_line(demo):
+    budget = budget_of(cohort=Cohort.objects.get(slug="fly-2025"))
+    over = [
+        (production.title, row.kind)
+        for production, rows in budget.productions
+        for row in rows
+        if row.over_actual or row.over_estimate
+    ]
+
+    assert budget.warnings == 1
+    assert over == [("The Last Ferry", SupportKind.CATERING)]
+
+
+def test_seed_demo_fly_2026_is_under_way_for_teams_without_participants(demo):
+    cohort = Cohort.objects.get(slug="fly-2026")
+    requests = SupportRequest.objects.filter(cohort=cohort)
+    holds = requests.filter(kind=SupportKind.FLIGHT)
+
+    assert requests.filter(participant__isnull=False).count() == 0
+    assert set(requests.values_list("state", flat=True)) == {
+        SupportState.REQUESTED,
+        SupportState.APPROVED,
+        SupportState.ARRANGED,
+    }
+    assert requests.filter(actual_cost_krw__isnull=False).count() == 0
+    assert holds.count() == 11
+    assert set(holds.values_list("state", "flight_number")) == {(SupportState.REQUESTED, "")}
+    assert requests.filter(kind=SupportKind.ROOM, quantity=6).count() == 4
+    assert budget_of(cohort=cohort).warnings == 0
+
+
+def test_seed_demo_fly_2026_board_has_overdue_requests_and_some_due_this_week(demo):
+    cohort = Cohort.objects.get(slug="fly-2026")
+
+    overdue, due_soon = support_due(cohort=cohort, today=timezone.localdate())
+
+    assert overdue.count() >= 3
+    assert due_soon.count() >= 3
+    assert overdue.filter(assignee__email="logistics@example.org").exists()
+
+
+def test_seed_demo_participant_has_a_full_itinerary(demo):
+    participant = Participant.objects.get(user__email="participant@example.org")
+    mine = support_requests_for(participant=participant)
+    arrival = mine.get(kind=SupportKind.FLIGHT, direction=TravelDirection.ARRIVAL)
+    departure = mine.get(kind=SupportKind.FLIGHT, direction=TravelDirection.DEPARTURE)
+    room = mine.get(kind=SupportKind.ROOM)
+    asked = mine.get(requested_by=participant.user)
+
+    assert arrival.flight_number and arrival.departs_time and arrival.arrives_time
+    assert departure.flight_number and departure.departs_time and departure.arrives_time
+    assert departure.starts_on == date(2025, 9, 1)
+    assert mine.filter(kind=SupportKind.AIRPORT_TRANSFER, starts_on=arrival.ends_on).exists()
+    assert (room.starts_on, room.ends_on, len(room.nights)) == (
+        date(2025, 8, 17),
+        date(2025, 9, 1),
+        15,
+    )
+    assert room.vendor and room.room
+    assert (asked.kind, asked.state) == (SupportKind.INTERPRETER, SupportState.REQUESTED)
+    assert asked.shoot_day.production.team == participant.team_member.team

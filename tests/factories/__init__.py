@@ -12,11 +12,13 @@ from .applicants import (
 )
 from .shoots import (
     AuthorityFactory,
+    BudgetLineFactory,
     LocationFactory,
     ParticipantFactory,
     PermitFactory,
     ProductionFactory,
     ShootDayFactory,
+    SupportRequestFactory,
     TeamFactory,
     TeamMemberFactory,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "ApplicantProfileFactory",
     "ApplicationFactory",
     "AuthorityFactory",
+    "BudgetLineFactory",
     "CohortFactory",
     "CompleteApplicationFactory",
     "CompleteProfileFactory",
@@ -37,6 +40,7 @@ __all__ = [
     "ProductionFactory",
     "ShootDayFactory",
     "StaffFactory",
+    "SupportRequestFactory",
     "TeamFactory",
     "TeamMemberFactory",
     "UserFactory",

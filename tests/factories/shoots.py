@@ -4,8 +4,18 @@ import factory
 
 from applicants.enums import ApplicationStatus
 from applicants.models import Participant
-from shoots.enums import AuthorityKind, District, LocationKind
-from shoots.models import Authority, Location, Permit, Production, ShootDay, Team, TeamMember
+from shoots.enums import AuthorityKind, District, LocationKind, SupportKind
+from shoots.models import (
+    Authority,
+    BudgetLine,
+    Location,
+    Permit,
+    Production,
+    ShootDay,
+    SupportRequest,
+    Team,
+    TeamMember,
+)
 
 
 class AuthorityFactory(factory.django.DjangoModelFactory):
@@ -97,3 +107,31 @@ class PermitFactory(factory.django.DjangoModelFactory):
     shoot_day = factory.SubFactory(ShootDayFactory)
     authority = factory.SelfAttribute("shoot_day.location.authority")
     due_on = factory.LazyAttribute(lambda o: o.shoot_day.date - timedelta(days=14))
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    """An interpreter for a participant, requested; saved without the services' checks.
+
+    For a production, pass `participant=None, production=...` (and the production's cohort)."""
+
+    class Meta:
+        model = SupportRequest
+
+    participant = factory.SubFactory(ParticipantFactory)
+    cohort = factory.LazyAttribute(
+        lambda o: o.participant.cohort if o.participant else o.production.team.cohort
+    )
+    production = None
+    kind = SupportKind.INTERPRETER
+    summary = "Khmer-Korean interpreter"
+    starts_on = factory.LazyAttribute(lambda o: o.cohort.onsite_starts_on)
+    estimated_cost_krw = 200_000
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    cohort = factory.SubFactory("tests.factories.applicants.CohortFactory")
+    kind = SupportKind.INTERPRETER
+    amount_krw = 1_000_000
