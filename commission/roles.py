@@ -96,10 +96,6 @@ ROLES = {
         "shoots.view_calendarfeed",
         "shoots.add_calendarfeed",
         "shoots.change_calendarfeed",
-        # Police and traffic support for the days they file permits for.
-        "shoots.view_supportrequest",
-        "shoots.add_supportrequest",
-        "shoots.view_supportattachment",
     ],
     LOGISTICS_COORDINATOR: [
         # Names and nationalities for travel; passports and birth dates stay masked.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .enums import District, LocationKind, PermitStatus, SupportKind, SupportState
+from .forms.permits import DateInput
 from .models import Authority, Location, Permit, SupportRequest
 
 
@@ -55,10 +56,6 @@ class PermitFilter(django_filters.FilterSet):
     class Meta:
         model = Permit
         fields = ["status", "authority"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SupportFilter(django_filters.FilterSet):

@@ -30,6 +30,7 @@ MAX_BYTES = 5 * 1024 * 1024
 # An .xlsx is a zip: a small one that unpacks to gigabytes is an attack, not a booking list.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2000
+LAST_ROW = MAX_ROWS * 5  # blank rows between bookings are skipped, up to this row
 MAX_ERRORS = 100  # past that, a list of errors helps nobody: the file is wrong throughout
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -304,6 +305,18 @@ class TravelImport:
             for number, cells in enumerate(
                 sheet.iter_rows(min_row=2, max_col=len(header)), start=2
             ):
+                # The reader makes up every missing row up to the last used one: a sheet that
+                # runs far past its bookings is refused rather than read to its end.
+                if number > LAST_ROW:
+                    raise ImportRefused(
+                        [
+                            _(
+                                "The sheet runs past row %(row)s: delete the empty rows below "
+                                "the bookings and upload it again."
+                            )
+                            % {"row": f"{LAST_ROW:,}"}
+                        ]
+                    )
                 values = [_value(cell) for cell in cells]
                 if all(_blank(value) for value in values):
                     continue

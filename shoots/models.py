@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -481,6 +481,7 @@ class CalendarFeed(models.Model):
 # Logistics support ----------------------------------------------------------------------
 
 MAX_KRW = 10_000_000_000  # ten billion won: far above any line of a season's budget
+LONGEST_SUPPORT_DAYS = 90  # a season on site is about two weeks; a typo is not a stay
 
 
 class SupportRequest(models.Model):
@@ -548,7 +549,10 @@ class SupportRequest(models.Model):
     due_on = models.DateField(
         _("arrange by"), null=True, blank=True, validators=[validate_plausible_date]
     )
-    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # A TextField's max_length binds its form only: the validator binds imports too.
+    notes = models.TextField(
+        _("notes"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     # Travel: a flight leaves on `starts_on` and lands on `ends_on`, at the local times printed
     # on the ticket (airports of twelve countries keep six time zones); a transfer picks up
     # on `starts_on` at `departs_time`.
@@ -570,7 +574,12 @@ class SupportRequest(models.Model):
     class Meta:
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
-        ordering = ["due_on", "starts_on", "pk"]
+        # Undated last on every database (SQLite and PostgreSQL put NULLs at opposite ends).
+        ordering = [
+            models.F("due_on").asc(nulls_last=True),
+            models.F("starts_on").asc(nulls_last=True),
+            "pk",
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -619,6 +628,10 @@ class SupportRequest(models.Model):
                 errors["ends_on"] = _("Check-out is at least one night after check-in.")
             elif self.kind == SupportKind.FLIGHT and (self.ends_on - self.starts_on).days > 2:
                 errors["ends_on"] = _("A flight lands within two days of taking off.")
+            elif (self.ends_on - self.starts_on).days > LONGEST_SUPPORT_DAYS:
+                errors["ends_on"] = _(
+                    "A request covers at most %(days)d days: split a longer one."
+                ) % {"days": LONGEST_SUPPORT_DAYS}
         if self.direction and self.kind not in (SupportKind.FLIGHT, SupportKind.AIRPORT_TRANSFER):
             errors["direction"] = _("Only flights and transfers arrive or depart.")
         if errors:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from .enums import (
     SUPPORT_DUE_SOON_DAYS,
     SUPPORT_LIVE,
     SUPPORT_OPEN,
+    TRAVEL_KINDS,
     ConflictAction,
     ConflictKind,
     PermitStatus,
@@ -491,16 +493,11 @@ def participations_of(*, user) -> QuerySet[Participant]:
 # Permit history ----------------------------------------------------------------------------
 
 
-def permit_history(*, permit: Permit) -> list:
-    """A permit's audit entries, oldest first, each with a label for its action."""
-    labels = {
-        "permit.created": _("Permit created"),
-        "permit.changed": _("Details changed"),
-        "permit.status": _("Status changed"),
-    }
+def history_of(subject, labels: dict) -> list:
+    """An object's audit entries, oldest first, each with a label for its action."""
     entries = list(
         AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Permit), object_id=permit.pk
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
         )
         .select_related("actor")
         .order_by("created_at", "pk")
@@ -508,6 +505,17 @@ def permit_history(*, permit: Permit) -> list:
     for entry in entries:
         entry.action_label = labels.get(entry.action, entry.action)
     return entries
+
+
+def permit_history(*, permit: Permit) -> list:
+    return history_of(
+        permit,
+        {
+            "permit.created": _("Permit created"),
+            "permit.changed": _("Details changed"),
+            "permit.status": _("Status changed"),
+        },
+    )
 
 
 def shoot_days_on_calendar(
@@ -541,6 +549,14 @@ def support_requests_of(*, cohort: Cohort) -> QuerySet[SupportRequest]:
     return support_requests().filter(cohort=cohort)
 
 
+def travel_of(*, cohort: Cohort) -> QuerySet[SupportRequest]:
+    return support_requests_of(cohort=cohort).filter(kind__in=TRAVEL_KINDS)
+
+
+def rooms_of(*, cohort: Cohort) -> QuerySet[SupportRequest]:
+    return support_requests_of(cohort=cohort).filter(kind=SupportKind.ROOM)
+
+
 def support_due(*, cohort: Cohort, today: date | None = None) -> tuple[QuerySet, QuerySet]:
     """Requests not yet arranged: those past their date, and those due within the week."""
     today = today or timezone.localdate()
@@ -552,8 +568,9 @@ def support_due(*, cohort: Cohort, today: date | None = None) -> tuple[QuerySet,
     return overdue, due_soon
 
 
-def support_assignees():
-    """Active staff who may change support requests: the choices for an assignee."""
+def support_assignees(*, keep=None):
+    """Active staff who may change support requests: the choices for an assignee. `keep`, a
+    request's current assignee, stays among them even after leaving the role."""
     may = Q(
         groups__permissions__codename="change_supportrequest",
         groups__permissions__content_type__app_label="shoots",
@@ -561,12 +578,10 @@ def support_assignees():
         user_permissions__codename="change_supportrequest",
         user_permissions__content_type__app_label="shoots",
     )
-    return (
-        get_user_model()
-        .objects.filter(Q(is_staff=True, is_active=True) & may)
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    wanted = Q(is_staff=True, is_active=True) & may
+    if keep is not None:
+        wanted |= Q(pk=keep.pk)
+    return get_user_model().objects.filter(wanted).distinct().order_by("full_name", "email")
 
 
 def support_request_detail() -> QuerySet[SupportRequest]:
@@ -580,25 +595,21 @@ def support_attachments() -> QuerySet[SupportAttachment]:
 
 
 def support_history(*, request: SupportRequest) -> list:
-    """A request's audit entries, oldest first, each with a label for its action."""
-    labels = {
-        "support.requested": _("Request recorded"),
-        "support.imported": _("Imported from a workbook"),
-        "support.changed": _("Details changed"),
-        "support.state": _("State changed"),
-        "support.attached": _("File attached"),
-        "support.detached": _("File removed"),
-    }
-    entries = list(
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(SupportRequest), object_id=request.pk
-        )
-        .select_related("actor")
-        .order_by("created_at", "pk")
+    return history_of(
+        request,
+        {
+            "support.requested": _("Request recorded"),
+            "support.imported": _("Imported from a workbook"),
+            "support.changed": _("Details changed"),
+            "support.state": _("State changed"),
+            "support.attached": _("File attached"),
+            "support.detached": _("File removed"),
+        },
     )
-    for entry in entries:
-        entry.action_label = labels.get(entry.action, entry.action)
-    return entries
+
+
+def support_requests_of_day(*, shoot_day: ShootDay) -> QuerySet[SupportRequest]:
+    return SupportRequest.objects.filter(shoot_day=shoot_day).order_by("pk")
 
 
 def support_requests_for(*, participant: Participant) -> QuerySet[SupportRequest]:
@@ -612,6 +623,43 @@ def support_requests_for(*, participant: Participant) -> QuerySet[SupportRequest
         .filter(mine, cohort=participant.cohort_id)
         .prefetch_related("attachments")
         .order_by("starts_on", "departs_time", "pk")
+    )
+
+
+@dataclass
+class Itinerary:
+    """A participant's travel, as their page shows it; `requests` holds everything for them
+    or their team, cancelled ones too."""
+
+    arrivals: list
+    departures: list
+    transfers: list
+    nights: list  # (night, room request) in date order
+    requests: list
+
+
+def itinerary_of(*, participant: Participant) -> Itinerary:
+    requests = list(support_requests_for(participant=participant))
+    mine = [
+        r
+        for r in requests
+        if r.participant_id == participant.pk and r.state != SupportState.CANCELLED
+    ]
+    flights = [r for r in mine if r.kind == SupportKind.FLIGHT]
+    return Itinerary(
+        arrivals=[r for r in flights if r.direction == TravelDirection.ARRIVAL],
+        departures=[r for r in flights if r.direction == TravelDirection.DEPARTURE],
+        transfers=[r for r in mine if r.kind == SupportKind.AIRPORT_TRANSFER],
+        nights=sorted(
+            (
+                (night, room)
+                for room in mine
+                if room.kind == SupportKind.ROOM
+                for night in room.nights
+            ),
+            key=lambda pair: (pair[0], pair[1].pk),
+        ),
+        requests=requests,
     )
 
 
@@ -633,7 +681,8 @@ class TravelDay:
 
 def travel_by_day(requests) -> tuple[list[TravelDay], list[SupportRequest]]:
     """Flights and transfers by the day they touch Busan: an arrival by the day it lands, a
-    departure or transfer by the day it leaves. Also those without a date yet."""
+    departure or transfer by the day it leaves. Also those without a date (or a flight's
+    direction) yet."""
     days, undated = {}, []
     for request in requests:
         if request.state == SupportState.CANCELLED or request.kind not in (
@@ -645,7 +694,8 @@ def travel_by_day(requests) -> tuple[list[TravelDay], list[SupportRequest]]:
             request.kind == SupportKind.FLIGHT and request.direction == TravelDirection.ARRIVAL
         )
         on = (request.ends_on or request.starts_on) if arrival else request.starts_on
-        if on is None:
+        # A flight that is neither an arrival nor a departure yet is not on anyone's day.
+        if on is None or (request.kind == SupportKind.FLIGHT and not request.direction):
             undated.append(request)
             continue
         day = days.setdefault(on, TravelDay(on))
@@ -678,21 +728,23 @@ def rooms_by_hotel(requests) -> tuple[list[HotelNights], list[SupportRequest]]:
     for request in requests:
         if request.kind != SupportKind.ROOM or request.state == SupportState.CANCELLED:
             continue
-        if not (request.vendor.strip() and request.nights):
+        hotel = " ".join(request.vendor.split())
+        if not (hotel and request.nights):
             unbooked.append(request)
             continue
-        by_night = hotels.setdefault(request.vendor.strip(), {})
+        # One hotel however its name was typed; shown as first written.
+        by_night = hotels.setdefault(hotel.casefold(), (hotel, {}))[1]
         for night in request.nights:
             by_night.setdefault(night, []).append(request)
     return [
         HotelNights(
-            hotel,
+            name,
             [
                 (night, rooms, sum(room.quantity for room in rooms))
-                for night, rooms in sorted(hotels[hotel].items())
+                for night, rooms in sorted(by_night.items())
             ],
         )
-        for hotel in sorted(hotels, key=str.casefold)
+        for _key, (name, by_night) in sorted(hotels.items())
     ], unbooked
 
 
@@ -702,25 +754,38 @@ class BudgetRow:
     budgeted: int = 0
     estimated: int = 0
     actual: int = 0
+    # What the requests will cost: each one's invoice where there is one, else its estimate.
+    committed: int = 0
     has_line: bool = False
     # A film's costs without a line of its own are the cohort's to cover: no warning there.
     cohort_wide: bool = False
+
+    def add(self, other: "BudgetRow") -> None:
+        self.budgeted += other.budgeted
+        self.estimated += other.estimated
+        self.actual += other.actual
+        self.committed += other.committed
+        self.has_line |= other.has_line
 
     @property
     def label(self) -> str:
         return SupportKind(self.kind).label
 
     @property
-    def over_estimate(self) -> bool:
-        return (self.has_line or self.cohort_wide) and self.estimated > self.budgeted
+    def _warns(self) -> bool:
+        return self.has_line or self.cohort_wide
+
+    @property
+    def over_committed(self) -> bool:
+        return self._warns and self.committed > self.budgeted
 
     @property
     def over_actual(self) -> bool:
-        return (self.has_line or self.cohort_wide) and self.actual > self.budgeted
+        return self._warns and self.actual > self.budgeted
 
     @property
     def remaining(self) -> int:
-        return self.budgeted - max(self.estimated, self.actual)
+        return self.budgeted - self.committed
 
 
 @dataclass
@@ -732,57 +797,65 @@ class Budget:
     def total(self) -> BudgetRow:
         total = BudgetRow(kind=SupportKind.OTHER, cohort_wide=True)
         for row in self.cohort_rows:
-            total.budgeted += row.budgeted
-            total.estimated += row.estimated
-            total.actual += row.actual
+            total.add(row)
         return total
 
     @property
     def warnings(self) -> int:
         rows = self.cohort_rows + [row for _p, rows in self.productions for row in rows]
-        return sum(1 for row in rows if row.over_estimate or row.over_actual)
+        return sum(1 for row in rows if row.over_committed or row.over_actual)
 
 
 def budget_of(*, cohort: Cohort) -> Budget:
-    """Budgeted, estimated and actual costs by kind: for the cohort as a whole (every line and
-    every request) and for each production (its own lines and requests). Three queries.
-    Productions come in team order.
+    """Budgeted, estimated, actual and committed costs by kind: for the cohort as a whole
+    (every line and every request) and for each production (its own lines and requests).
+    Three queries. Productions come in team order.
 
     Estimated costs leave out cancelled requests; actual costs keep them, as a cancellation
     can still cost a fee."""
-    sums = {}  # (production id or None, kind) -> [budgeted, estimated, actual, has line]
+    rows = {}  # (production id or None, kind) -> BudgetRow
+
+    def row_of(production_id, kind):
+        return rows.setdefault((production_id, kind), BudgetRow(kind))
+
     for line in BudgetLine.objects.filter(cohort=cohort):
-        sums.setdefault((line.production_id, line.kind), [0, 0, 0, False])
-        sums[line.production_id, line.kind][0] += line.amount_krw
-        sums[line.production_id, line.kind][3] = True
+        row_of(line.production_id, line.kind).add(
+            BudgetRow(line.kind, budgeted=line.amount_krw, has_line=True)
+        )
+    live, cancelled = Q(state__in=SUPPORT_LIVE), Q(state=SupportState.CANCELLED)
     costs = (
         SupportRequest.objects.filter(cohort=cohort)
         .values("production_id", "kind")
         .annotate(
-            estimated=Sum("estimated_cost_krw", filter=Q(state__in=SUPPORT_LIVE)),
+            estimated=Sum("estimated_cost_krw", filter=live),
             actual=Sum("actual_cost_krw"),
+            live_cost=Sum(Coalesce("actual_cost_krw", "estimated_cost_krw"), filter=live),
+            fees=Sum("actual_cost_krw", filter=cancelled),
         )
         .order_by()
     )
-    for row in costs:
-        entry = sums.setdefault((row["production_id"], row["kind"]), [0, 0, 0, False])
-        entry[1] += row["estimated"] or 0
-        entry[2] += row["actual"] or 0
+    for cost in costs:
+        row_of(cost["production_id"], cost["kind"]).add(
+            BudgetRow(
+                cost["kind"],
+                estimated=cost["estimated"] or 0,
+                actual=cost["actual"] or 0,
+                committed=(cost["live_cost"] or 0) + (cost["fees"] or 0),
+            )
+        )
 
     order = {kind: index for index, kind in enumerate(SupportKind.values)}
     whole = {}
-    for (_production, kind), (budgeted, estimated, actual, has_line) in sums.items():
-        row = whole.setdefault(kind, BudgetRow(kind, cohort_wide=True))
-        row.budgeted += budgeted
-        row.estimated += estimated
-        row.actual += actual
-        row.has_line |= has_line
-    productions = []
-    for production in Production.objects.filter(team__cohort=cohort).select_related("team"):
-        rows = [
-            BudgetRow(kind, *values)
-            for (production_id, kind), values in sums.items()
-            if production_id == production.pk
-        ]
-        productions.append((production, sorted(rows, key=lambda row: order[row.kind])))
+    for (_production, kind), row in rows.items():
+        whole.setdefault(kind, BudgetRow(kind, cohort_wide=True)).add(row)
+    productions = [
+        (
+            production,
+            sorted(
+                (row for (pk, _kind), row in rows.items() if pk == production.pk),
+                key=lambda row: order[row.kind],
+            ),
+        )
+        for production in Production.objects.filter(team__cohort=cohort).select_related("team")
+    ]
     return Budget(sorted(whole.values(), key=lambda row: order[row.kind]), productions)

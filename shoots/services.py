@@ -585,6 +585,18 @@ def _check_needs(request: SupportRequest, state: str) -> None:
         )
 
 
+ARRANGE_AHEAD_DAYS = 2
+
+
+def _default_due_on(request: SupportRequest, today):
+    """Arranged two days before it is needed (never before today), so that every dated
+    request, a participant's too, reaches the overdue and due-this-week lists."""
+    needed = request.starts_on or (request.shoot_day.date if request.shoot_day_id else None)
+    if needed is None:
+        return None
+    return max(today, needed - timedelta(days=ARRANGE_AHEAD_DAYS))
+
+
 def support_request_create(*, cohort: Cohort, fields: dict, by) -> SupportRequest:
     """A new request, in the state requested. `fields` names a participant, or a production
     or one of its shoot days."""
@@ -593,6 +605,8 @@ def support_request_create(*, cohort: Cohort, fields: dict, by) -> SupportReques
         setattr(request, name, value)
     if request.shoot_day_id and not request.production_id:
         request.production = request.shoot_day.production
+    if request.due_on is None:
+        request.due_on = _default_due_on(request, timezone.localdate())
     with transaction.atomic():
         request.full_clean()
         request.save()
@@ -609,6 +623,7 @@ def support_request_update(*, request: SupportRequest, fields: dict, by) -> Supp
         request = _locked(request)
         if request.state == SupportState.CANCELLED:
             raise ShootError(_("A cancelled request cannot be changed."))
+        before = {name: getattr(request, name) for name in fields}
         for name, value in fields.items():
             setattr(request, name, value)
         if request.shoot_day_id and request.participant_id is None:
@@ -617,8 +632,28 @@ def support_request_update(*, request: SupportRequest, fields: dict, by) -> Supp
         _check_needs(request, request.state)
         request.full_clean()
         request.save()
-        audit(actor=by, subject=request, action="support.changed")
+        audit(
+            actor=by,
+            subject=request,
+            action="support.changed",
+            note=_changes(before, request),
+        )
     return request
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def _changes(before: dict, request: SupportRequest) -> str:
+    """What an edit changed, for the history: "vendor: '' → 'Toyoko Inn'; ..."."""
+    changed = []
+    for name, old in before.items():
+        new = getattr(request, name)
+        if new != old:
+            label = SupportRequest._meta.get_field(name).verbose_name
+            changed.append(f"{label}: {_shown(old)} → {_shown(new)}")
+    return "; ".join(changed)[:1000]
 
 
 def support_request_transition(
@@ -682,6 +717,8 @@ def support_attachment_add(*, request: SupportRequest, upload, by) -> SupportAtt
 
 def support_attachment_delete(*, attachment: SupportAttachment, by) -> None:
     with transaction.atomic():
+        if _locked(attachment.request).state == SupportState.CANCELLED:
+            raise ShootError(_("A cancelled request cannot be changed."))
         name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
         audit(actor=by, subject=attachment.request, action="support.detached", note=attachment.name)

@@ -120,11 +120,10 @@ def permit(w):
     return {"pk": w["permit"].pk}
 
 
-# The logistics desk: staff who read support requests; who may file them; the budget's readers.
-READS_SUPPORT = expect(
-    403, anonymous=LOGIN, manager=200, permits_officer=200, logistics=200, reviewer=403
-)
-REQUESTS_SUPPORT = expect(403, anonymous=LOGIN, permits_officer=200, logistics=200)
+# The logistics desk: staff who read support requests (not the permits officer: participants'
+# travel is personal data); who may file them; the budget's readers.
+READS_SUPPORT = expect(403, anonymous=LOGIN, manager=200, logistics=200)
+REQUESTS_SUPPORT = expect(403, anonymous=LOGIN, logistics=200)
 READS_BUDGET = expect(403, anonymous=LOGIN, manager=200, logistics=200)
 # A participant's own pages: staff are sent to their desk; anyone without a seat has none.
 OWN_SEAT = expect(302, anonymous=LOGIN, applicant=200, other_applicant=404)
@@ -226,9 +225,7 @@ MATRIX = {
     # The traveller's ticket: the desk and the traveller; to anyone else it does not exist.
     "support_attachment": (
         lambda w: {"pk": w["attachment"].pk},
-        expect(
-            404, anonymous=LOGIN, manager=200, permits_officer=200, logistics=200, applicant=200
-        ),
+        expect(404, anonymous=LOGIN, manager=200, logistics=200, applicant=200),
     ),
     "support_attachment_delete": (lambda w: {"pk": w["attachment"].pk}, POST_ONLY),
     "travel_board": (shoot_cohort, READS_SUPPORT),

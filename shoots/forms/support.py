@@ -102,7 +102,16 @@ def _day_label(day) -> str:
     return f"{day.date:%Y-%m-%d} · {day.production.title} · {day.location.name}"
 
 
-class SupportRequestForm(forms.Form):
+class SubjectForm(forms.Form):
+    """A form whose "subject" choice names a participant, a production or a shoot day."""
+
+    def fields_for_service(self) -> dict:
+        fields = dict(self.cleaned_data)
+        fields.update(fields.pop("subject"))
+        return fields
+
+
+class SupportRequestForm(SubjectForm):
     """The desk's request: for any participant, film or shoot day of the cohort."""
 
     subject = forms.ChoiceField(label=_("For"))
@@ -179,8 +188,10 @@ class SupportRequestForm(forms.Form):
         ),
     ]
 
-    def __init__(self, *args, cohort, **kwargs):
+    def __init__(self, *args, cohort, assignee=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Whoever the request is assigned to stays a choice, even after leaving the role.
+        self.fields["assignee"].queryset = selectors.support_assignees(keep=assignee)
         objects, groups = {}, []
         for label, kind, items, name in [
             (_("Participants"), "participant", selectors.participants_of(cohort=cohort), str),
@@ -216,11 +227,6 @@ class SupportRequestForm(forms.Form):
     def sections(self):
         return [(heading, [self[name] for name in names]) for heading, names in self.SECTIONS]
 
-    def fields_for_service(self) -> dict:
-        fields = dict(self.cleaned_data)
-        fields.update(fields.pop("subject"))
-        return fields
-
     @staticmethod
     def initial_of(request) -> dict:
         names = [name for name in SupportRequestForm.base_fields if name != "subject"]
@@ -229,7 +235,7 @@ class SupportRequestForm(forms.Form):
         }
 
 
-class ParticipantSupportForm(forms.Form):
+class ParticipantSupportForm(SubjectForm):
     """What a participant asks the desk for: for themselves, or for a shoot day of their team."""
 
     kind = forms.ChoiceField(
@@ -267,11 +273,6 @@ class ParticipantSupportForm(forms.Form):
             error_messages={"invalid_choice": _("Choose yourself or one of your team's days.")},
         )
         self.order_fields(["subject"])
-
-    def fields_for_service(self) -> dict:
-        fields = dict(self.cleaned_data)
-        fields.update(fields.pop("subject"))
-        return fields
 
 
 class SupportTransitionForm(forms.Form):

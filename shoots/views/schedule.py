@@ -137,7 +137,7 @@ def shoot_day_detail(request, pk):
             "conflicts": selectors.conflicts_for(selectors.candidate_of(day), cohort=cohort),
             "ready": selectors.shoot_day_is_ready(day),
             "permits": list(day.permits.all()),
-            "support_requests": list(day.support_requests.order_by("pk"))
+            "support_requests": list(selectors.support_requests_of_day(shoot_day=day))
             if request.user.has_perm("shoots.view_supportrequest")
             else [],
         },

@@ -21,9 +21,7 @@ from .. import selectors, services
 from ..enums import (
     SUPPORT_DUE_SOON_DAYS,
     SUPPORT_OPEN,
-    SupportKind,
     SupportState,
-    TravelDirection,
 )
 from ..filters import SupportFilter
 from ..forms.support import (
@@ -101,7 +99,9 @@ def _detail(request, support, *, edit_form=None, transition_form=None):
     can_change = request.user.has_perm("shoots.change_supportrequest")
     if can_change and edit_form is None:
         edit_form = SupportRequestForm(
-            initial=SupportRequestForm.initial_of(support), cohort=support.cohort
+            initial=SupportRequestForm.initial_of(support),
+            cohort=support.cohort,
+            assignee=support.assignee,
         )
     if can_change and transition_form is None:
         transition_form = SupportTransitionForm(auto_id=TRANSITION_IDS)
@@ -133,7 +133,7 @@ def support_detail(request, pk):
         return _detail(request, support)
     if not request.user.has_perm("shoots.change_supportrequest"):
         raise PermissionDenied
-    form = SupportRequestForm(request.POST, cohort=support.cohort)
+    form = SupportRequestForm(request.POST, cohort=support.cohort, assignee=support.assignee)
     if form.is_valid():
         try:
             services.support_request_update(
@@ -228,8 +228,12 @@ def support_attachment(request, pk):
 @permission_required("shoots.delete_supportattachment", raise_exception=True)
 def support_attachment_delete(request, pk):
     attachment = get_object_or_404(selectors.support_attachments(), pk=pk)
-    services.support_attachment_delete(attachment=attachment, by=request.user)
-    messages.success(request, _("%(name)s is removed.") % {"name": attachment.name})
+    try:
+        services.support_attachment_delete(attachment=attachment, by=request.user)
+    except services.ShootError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is removed.") % {"name": attachment.name})
     return redirect("support_detail", pk=attachment.request_id)
 
 
@@ -238,11 +242,7 @@ def support_attachment_delete(request, pk):
 @require_GET
 def travel_board(request, slug):
     cohort = _cohort(slug)
-    days, undated = selectors.travel_by_day(
-        selectors.support_requests_of(cohort=cohort).filter(
-            kind__in=[SupportKind.FLIGHT, SupportKind.AIRPORT_TRANSFER]
-        )
-    )
+    days, undated = selectors.travel_by_day(selectors.travel_of(cohort=cohort))
     return render(
         request,
         "shoots/support/travel.html",
@@ -255,9 +255,7 @@ def travel_board(request, slug):
 @require_GET
 def room_board(request, slug):
     cohort = _cohort(slug)
-    hotels, unbooked = selectors.rooms_by_hotel(
-        selectors.support_requests_of(cohort=cohort).filter(kind=SupportKind.ROOM)
-    )
+    hotels, unbooked = selectors.rooms_by_hotel(selectors.rooms_of(cohort=cohort))
     return render(
         request,
         "shoots/support/rooms.html",
@@ -312,28 +310,18 @@ def _seat(request):
 @require_GET
 def my_travel(request):
     seat = _seat(request)
-    requests = list(selectors.support_requests_for(participant=seat))
-    mine = [
-        r for r in requests if r.participant_id == seat.pk and r.state != SupportState.CANCELLED
-    ]
-    flights = [r for r in mine if r.kind == SupportKind.FLIGHT]
-    nights = sorted(
-        ((night, room) for room in mine if room.kind == SupportKind.ROOM for night in room.nights),
-        key=lambda pair: (pair[0], pair[1].pk),
-    )
+    itinerary = selectors.itinerary_of(participant=seat)
     return render(
         request,
         "shoots/participant/my_travel.html",
         {
             "seat": seat,
             "cohort": seat.cohort,
+            "itinerary": itinerary,
             "flight_sections": [
-                (_("Arrival"), [r for r in flights if r.direction != TravelDirection.DEPARTURE]),
-                (_("Departure"), [r for r in flights if r.direction == TravelDirection.DEPARTURE]),
+                (_("Arrival"), itinerary.arrivals),
+                (_("Departure"), itinerary.departures),
             ],
-            "transfers": [r for r in mine if r.kind == SupportKind.AIRPORT_TRANSFER],
-            "nights": nights,
-            "requests": requests,
             "open_states": SUPPORT_OPEN,
         },
     )

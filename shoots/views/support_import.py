@@ -18,7 +18,10 @@ from ..importers import COLUMNS, MAX_ROWS, XLSX, ImportRefused, TravelImport, te
 
 
 @login_required
-@permission_required("shoots.add_supportrequest", raise_exception=True)
+# Imported bookings are stored as arranged: a step only those who arrange may take.
+@permission_required(
+    ("shoots.add_supportrequest", "shoots.change_supportrequest"), raise_exception=True
+)
 @require_http_methods(["GET", "POST"])
 def support_import(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)

@@ -233,7 +233,7 @@ def test_seed_demo_fly_2025_budget_has_one_overspent_line(demo):
         (production.title, row.kind)
         for production, rows in budget.productions
         for row in rows
-        if row.over_actual or row.over_estimate
+        if row.over_actual or row.over_committed
     ]
 
     assert budget.warnings == 1

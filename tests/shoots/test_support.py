@@ -309,7 +309,7 @@ def test_budget_of_sums_lines_and_costs_by_kind_for_cohort_and_production():
     assert [(r.kind, r.budgeted, r.estimated, r.actual) for r in film_rows] == [
         (SupportKind.INTERPRETER, 300_000, 350_000, 280_000)
     ]
-    assert film_rows[0].over_estimate and not film_rows[0].over_actual
+    assert film_rows[0].over_committed and not film_rows[0].over_actual
     flight = next(row for row in budget.cohort_rows if row.kind == SupportKind.FLIGHT)
     assert flight.over_actual
     assert flight.remaining == -200_000
@@ -321,13 +321,34 @@ def test_budget_of_sums_lines_and_costs_by_kind_for_cohort_and_production():
     assert budget.warnings == 2
 
 
+def test_budget_of_commits_each_requests_invoice_or_else_its_estimate():
+    participant = ParticipantFactory()
+    cohort = participant.cohort
+    BudgetLineFactory(cohort=cohort, kind=SupportKind.ROOM, amount_krw=2_050_000)
+    room = {"participant": participant, "kind": SupportKind.ROOM}
+    SupportRequestFactory(
+        **room, estimated_cost_krw=1_000_000, actual_cost_krw=1_100_000, state=SupportState.DONE
+    )
+    SupportRequestFactory(**room, estimated_cost_krw=1_000_000, state=SupportState.ARRANGED)
+
+    [row] = selectors.budget_of(cohort=cohort).cohort_rows
+
+    assert (row.estimated, row.actual, row.committed, row.remaining) == (
+        2_000_000,
+        1_100_000,
+        2_100_000,
+        -50_000,
+    )
+    assert row.over_committed and not row.over_actual
+
+
 def test_budget_of_counts_a_cost_without_a_line_as_over_budget():
     request = SupportRequestFactory(kind=SupportKind.CATERING, estimated_cost_krw=90_000)
 
     budget = selectors.budget_of(cohort=request.cohort)
 
     [row] = budget.cohort_rows
-    assert (row.has_line, row.budgeted, row.over_estimate) == (False, 0, True)
+    assert (row.has_line, row.budgeted, row.over_committed) == (False, 0, True)
 
 
 def test_budget_of_warns_of_a_films_cost_only_against_a_line_of_its_own():
@@ -345,7 +366,7 @@ def test_budget_of_warns_of_a_films_cost_only_against_a_line_of_its_own():
     budget = selectors.budget_of(cohort=cohort)
 
     [(_production, [film_row])] = budget.productions
-    assert (film_row.has_line, film_row.estimated, film_row.over_estimate) == (
+    assert (film_row.has_line, film_row.estimated, film_row.over_committed) == (
         False,
         300_000,
         False,
@@ -446,7 +467,7 @@ def test_rooms_by_hotel_lists_each_night_until_check_out():
         participant=None,
         production=production,
         kind=SupportKind.ROOM,
-        vendor="toyoko inn haeundae ",
+        vendor=" toyoko  inn HAEUNDAE ",
         quantity=3,
         starts_on=date(2027, 7, 23),
         ends_on=date(2027, 7, 24),
@@ -455,13 +476,13 @@ def test_rooms_by_hotel_lists_each_night_until_check_out():
 
     hotels, unbooked = selectors.rooms_by_hotel(SupportRequest.objects.order_by("pk"))
 
-    assert [h.hotel for h in hotels] == ["Toyoko Inn Haeundae", "toyoko inn haeundae"]
+    # One hotel however its name was typed, shown as first written.
+    assert [h.hotel for h in hotels] == ["Toyoko Inn Haeundae"]
     assert hotels[0].nights == [
         (date(2027, 7, 22), [mine], 1),
-        (date(2027, 7, 23), [mine], 1),
+        (date(2027, 7, 23), [mine, block], 4),
     ]
-    assert hotels[1].nights == [(date(2027, 7, 23), [block], 3)]
-    assert hotels[1].room_nights == 3
+    assert hotels[0].room_nights == 5
     assert len(unbooked) == 1
 
 
@@ -493,3 +514,92 @@ def test_support_due_lists_open_requests_overdue_and_this_week():
     overdue, due_soon = selectors.support_due(cohort=participant.cohort, today=today)
 
     assert (list(overdue), list(due_soon)) == ([late], [soon])
+
+
+def test_travel_by_day_keeps_a_flight_without_direction_off_every_day():
+    participant = ParticipantFactory()
+    flight = SupportRequestFactory(
+        **flight_fields(participant, direction=""), cohort=participant.cohort
+    )
+
+    days, undated = selectors.travel_by_day([flight])
+
+    assert (days, undated) == ([], [flight])
+
+
+def test_support_request_refuses_a_stay_of_more_than_ninety_days(coordinator):
+    participant = ParticipantFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        services.support_request_create(
+            cohort=participant.cohort,
+            fields={
+                "participant": participant,
+                "kind": SupportKind.ROOM,
+                "summary": "Room",
+                "starts_on": date(2027, 7, 21),
+                "ends_on": date(2100, 7, 24),
+            },
+            by=coordinator,
+        )
+
+    assert refused.value.message_dict == {
+        "ends_on": ["A request covers at most 90 days: split a longer one."]
+    }
+
+
+def test_support_request_refuses_notes_over_two_thousand_characters(coordinator):
+    participant = ParticipantFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        services.support_request_create(
+            cohort=participant.cohort,
+            fields={
+                "participant": participant,
+                "kind": SupportKind.OTHER,
+                "summary": "ត",
+                "notes": "ត" * 2001,
+            },
+            by=coordinator,
+        )
+
+    assert list(refused.value.message_dict) == ["notes"]
+
+
+def test_support_request_create_is_due_two_days_before_it_is_needed(coordinator):
+    day = ShootDayFactory(date=date(2031, 7, 24))
+
+    request = services.support_request_create(
+        cohort=day.production.team.cohort,
+        fields={"shoot_day": day, "kind": SupportKind.INTERPRETER, "summary": "Interpreter"},
+        by=coordinator,
+    )
+
+    assert request.due_on == date(2031, 7, 22)
+
+
+def test_support_request_update_writes_what_changed_in_the_history(coordinator):
+    request = SupportRequestFactory(estimated_cost_krw=200_000)
+
+    services.support_request_update(
+        request=request,
+        fields={"estimated_cost_krw": 260_000, "vendor": "Busan Interpreters", "notes": ""},
+        by=coordinator,
+    )
+
+    entry = AuditEntry.objects.get(action="support.changed")
+    assert entry.note == ("estimated cost (KRW): 200000 → 260000; vendor: — → Busan Interpreters")
+
+
+def test_support_attachment_delete_is_refused_on_a_cancelled_request(
+    coordinator, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    request = SupportRequestFactory()
+    attachment = services.support_attachment_add(request=request, upload=pdf(), by=coordinator)
+    SupportRequest.objects.update(state=SupportState.CANCELLED)
+
+    with pytest.raises(services.ShootError):
+        services.support_attachment_delete(attachment=attachment, by=coordinator)
+
+    assert SupportAttachment.objects.count() == 1

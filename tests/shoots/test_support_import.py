@@ -2,6 +2,7 @@ import zipfile
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
+import openpyxl.xml
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -393,6 +394,8 @@ def test_import_xml_entity_bomb_is_refused(cohort, participant):
     )
 
     assert refusal(cohort, upload) == [NOT_XLSX]
+    # openpyxl parses through defusedxml, which refuses any entity outright.
+    assert openpyxl.xml.DEFUSEDXML is True
 
 
 def test_import_zip_bomb_is_refused(cohort, participant):
@@ -416,6 +419,22 @@ def test_import_file_over_five_megabytes_is_refused(cohort):
 
     assert refusal(cohort, upload) == [
         "This file is over the 5 MB limit: split it into smaller ones."
+    ]
+
+
+def test_import_sheet_running_far_past_its_bookings_is_refused(cohort, participant):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    sheet.append([room(participant).get(header) for header in HEADERS])
+    sheet.cell(row=1_048_576, column=1, value="room")
+    buffer = BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("travel.xlsx", buffer.getvalue(), content_type=XLSX)
+
+    assert refusal(cohort, upload) == [
+        "The sheet runs past row 10,000: delete the empty rows below the bookings and upload "
+        "it again."
     ]
 
 

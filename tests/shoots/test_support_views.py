@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commission import roles
+from shoots import services
 from shoots.enums import SupportKind, SupportState, TravelDirection
 from shoots.models import BudgetLine, SupportAttachment, SupportRequest
 from tests.factories import (
@@ -625,3 +626,43 @@ def test_shoot_day_detail_lists_its_support_and_links_a_new_request(client, coor
     assert f"?for=shoot_day:{day.pk}" in html
     assert chosen.context["form"]["subject"].value() == f"shoot_day:{day.pk}"
     assert chosen.context["form"]["kind"].value() == "vehicle"
+
+
+def test_support_detail_edit_keeps_an_assignee_who_left_the_role(client, coordinator):
+    former = StaffFactory(email="former@example.org", role=roles.LOGISTICS_COORDINATOR)
+    support = SupportRequestFactory(assignee=former)
+    former.groups.clear()
+    client.force_login(coordinator)
+    url = reverse("support_detail", kwargs={"pk": support.pk})
+    form = client.get(url).context["edit_form"]
+
+    typed = {name: "" if value is None else value for name, value in form.initial.items()}
+    client.post(url, {**typed, "assignee": former.pk, "notes": "Called"})
+
+    support.refresh_from_db()
+    assert former in form.fields["assignee"].queryset
+    assert (support.assignee, support.notes) == (former, "Called")
+
+
+@pytest.mark.parametrize("role", [roles.PROGRAMME_MANAGER, roles.PERMITS_OFFICER])
+@pytest.mark.parametrize(
+    "name", ["support_transition", "support_attachment_add", "support_attachment_delete"]
+)
+def test_support_changes_are_refused_to_roles_without_the_permission(
+    client, settings, tmp_path, coordinator, role, name
+):
+    settings.MEDIA_ROOT = tmp_path
+    support = SupportRequestFactory()
+    attachment = services.support_attachment_add(request=support, upload=pdf(), by=coordinator)
+    pk = attachment.pk if name == "support_attachment_delete" else support.pk
+    client.force_login(StaffFactory(role=role))
+
+    response = client.post(
+        reverse(name, kwargs={"pk": pk}), {"to": SupportState.APPROVED, "file": pdf()}
+    )
+
+    assert response.status_code == 403
+    assert (SupportRequest.objects.get().state, SupportAttachment.objects.count()) == (
+        SupportState.REQUESTED,
+        1,
+    )
