@@ -500,7 +500,6 @@ class Logistics:
         self.cohort, self.films, self.spec = cohort, films, spec
         self.manager, self.today = manager, today
         self.desk = User.objects.get(email=spec["coordinator"])
-        self.officer = User.objects.get(email="permits@example.org")
         # A random stream of its own: the logistics leave the rest of the demo as it was.
         self.rng = random.Random(f"{cohort.slug}-logistics")  # noqa: S311 (demo data)
         self.arrive_on = cohort.onsite_starts_on - timedelta(days=1)
@@ -767,7 +766,6 @@ class Logistics:
                 self.day_request(
                     day,
                     done=done,
-                    by=self.officer if kind == SupportKind.POLICE else None,
                     kind=kind,
                     summary=summary,
                     vendor=need["vendor"],
@@ -809,7 +807,7 @@ class Logistics:
                     due_on=first - timedelta(days=21),
                 )
 
-    def day_request(self, day, *, done, state=None, by=None, **fields):
+    def day_request(self, day, *, done, state=None, **fields):
         ends_on = day.date + timedelta(days=1) if day.wrap_time < day.call_time else day.date
         if done:
             pace = {
@@ -820,7 +818,6 @@ class Logistics:
         else:
             pace = self.pace()
         self.request(
-            by=by,
             production=day.production,
             shoot_day=day,
             starts_on=day.date,
