@@ -600,6 +600,11 @@ class SupportRequest(models.Model):
         return self.participant or self.shoot_day or self.production
 
     @property
+    def hotel(self) -> str:
+        """A room's hotel (its vendor) as typed, without stray spaces; casefold it to compare."""
+        return " ".join(self.vendor.split())
+
+    @property
     def nights(self) -> list:
         """The nights a room is held: check-in to the night before check-out."""
         if self.kind != SupportKind.ROOM or not (self.starts_on and self.ends_on):

@@ -143,13 +143,18 @@ def permits_of(*, cohort: Cohort) -> QuerySet[Permit]:
 
 def permits_due(*, cohort: Cohort, today: date | None = None) -> tuple[QuerySet, QuerySet]:
     """Permits still to be filed: those overdue, and those due within the next days."""
-    today = today or timezone.localdate()
     pending = permits_of(cohort=cohort).filter(status__in=PERMIT_PENDING)
-    overdue = pending.filter(due_on__lt=today)
-    due_soon = pending.filter(
-        due_on__gte=today, due_on__lte=today + timedelta(days=PERMIT_DUE_SOON_DAYS)
+    return _overdue_and_due_soon(pending, today=today, days=PERMIT_DUE_SOON_DAYS)
+
+
+def _overdue_and_due_soon(pending: QuerySet, *, today: date | None, days: int) -> tuple:
+    """Of what is still to be done by its `due_on`: what is late, and what is due within
+    `days` days."""
+    today = today or timezone.localdate()
+    return (
+        pending.filter(due_on__lt=today),
+        pending.filter(due_on__gte=today, due_on__lte=today + timedelta(days=days)),
     )
-    return overdue, due_soon
 
 
 # Calendar feeds --------------------------------------------------------------------------
@@ -559,13 +564,8 @@ def rooms_of(*, cohort: Cohort) -> QuerySet[SupportRequest]:
 
 def support_due(*, cohort: Cohort, today: date | None = None) -> tuple[QuerySet, QuerySet]:
     """Requests not yet arranged: those past their date, and those due within the week."""
-    today = today or timezone.localdate()
     open_ = support_requests_of(cohort=cohort).filter(state__in=SUPPORT_OPEN)
-    overdue = open_.filter(due_on__lt=today)
-    due_soon = open_.filter(
-        due_on__gte=today, due_on__lte=today + timedelta(days=SUPPORT_DUE_SOON_DAYS)
-    )
-    return overdue, due_soon
+    return _overdue_and_due_soon(open_, today=today, days=SUPPORT_DUE_SOON_DAYS)
 
 
 def support_assignees(*, keep=None):
@@ -728,7 +728,7 @@ def rooms_by_hotel(requests) -> tuple[list[HotelNights], list[SupportRequest]]:
     for request in requests:
         if request.kind != SupportKind.ROOM or request.state == SupportState.CANCELLED:
             continue
-        hotel = " ".join(request.vendor.split())
+        hotel = request.hotel
         if not (hotel and request.nights):
             unbooked.append(request)
             continue

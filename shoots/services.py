@@ -762,8 +762,7 @@ def support_booking_key(request: SupportRequest) -> tuple | None:
         number = "".join(request.flight_number.split()).upper()
         return (request.participant_id, request.kind, number, request.starts_on)
     if request.kind == SupportKind.ROOM:
-        hotel = " ".join(request.vendor.split()).casefold()
-        return (request.participant_id, request.kind, hotel, request.starts_on)
+        return (request.participant_id, request.kind, request.hotel.casefold(), request.starts_on)
     return None
 
 

@@ -11,16 +11,10 @@ from applicants.validators import validate_plausible_date
 from .. import selectors
 from ..enums import ConflictAction, ConflictKind
 from ..models import ShootDay
+from .permits import DateInput
 
 CALENDAR_VIEWS = {"week": _("Week"), "month": _("Month")}
 DEFAULT_CALENDAR_VIEW = "week"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):

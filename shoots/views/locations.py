@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
+
+from applicants.downloads import private_file_response
 
 from .. import selectors, services
 from ..filters import LocationFilter
@@ -121,18 +122,13 @@ def location_photo_add(request, slug):
 def location_photo(request, pk):
     """A photo, shown in the page (inline), with the type it was checked to have."""
     photo = get_object_or_404(selectors.location_photos(), pk=pk)
-    try:
-        stored = photo.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        stored,
+    return private_file_response(
+        photo.file,
         filename=f"{photo.location.slug}-{photo.pk}{PurePath(photo.file.name).suffix}",
         content_type=photo.content_type,
+        inline=True,
+        cache="private, max-age=3600",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @require_POST

@@ -6,12 +6,13 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from applicants.downloads import private_file_response
 from applicants.forms import refusal_text
 from applicants.models import Cohort
 from applicants.validators import JPEG, PDF, PNG
@@ -187,16 +188,8 @@ def permit_insurance(request, pk):
     if not permit.insurance_certificate:
         raise Http404
     extension = PurePath(permit.insurance_certificate.name).suffix.lower()
-    try:
-        stored = permit.insurance_certificate.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stored,
-        as_attachment=True,
+    return private_file_response(
+        permit.insurance_certificate,
         filename=permit.insurance_name or f"insurance{extension}",
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -2,18 +2,17 @@
 request's page, arrivals and departures by day, rooms by hotel and night, the budget; and a
 participant's itinerary and requests."""
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from applicants.downloads import private_file_response
 from applicants.forms import refusal_text
 from applicants.models import Cohort
 
@@ -33,7 +32,6 @@ from ..forms.support import (
     add_model_errors,
     transition_buttons,
 )
-from .permits import CONTENT_TYPES
 from .teams import participant_required
 
 PAGE_SIZE = 50
@@ -207,20 +205,9 @@ def support_attachment(request, pk):
     attachment = get_object_or_404(selectors.support_attachments(), pk=pk)
     if not request.user.has_perm("shoots.read_support_request", attachment.request):
         raise Http404
-    extension = PurePath(attachment.file.name).suffix.lower()
-    try:
-        stored = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stored,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+    return private_file_response(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST
