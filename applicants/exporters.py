@@ -1,15 +1,22 @@
-"""Exports of the call for staff. Text cells go through defusedcsv, which neutralises formulas."""
+"""Exports of the call for staff, as CSV and as Excel.
 
+CSV text goes through defusedcsv and Excel text through `xlsx.neutralise`: neither leaves a
+formula that a spreadsheet would run.
+"""
+
+import datetime
 from collections.abc import Iterator
 
 from defusedcsv import csv
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .enums import CrewRole
 from .filters import missing_documents
 from .models import Application
+from .xlsx import DATE, DATETIME, NUMBER, Column, ListExport
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8: Khmer, Thai, Lao, Korean names intact
 
@@ -28,8 +35,17 @@ def _guard_whitespace(cell):
     return cell
 
 
-class ApplicationExporter:
-    """The applications a staff member filtered, one row each, as CSV.
+def _csv_value(value):
+    """A typed value as CSV text: dates in ISO form, times as they read in Korea."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, timezone.get_default_timezone()).isoformat("T", "seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else _guard_whitespace(value)
+
+
+class ApplicationExporter(ListExport):
+    """The applications a staff member filtered, one row each, as CSV or as an Excel sheet.
 
     Passport numbers and dates of birth are in full only for a user with
     `applicants.view_personal_data`; for anyone else the passport number is masked and the
@@ -37,30 +53,34 @@ class ApplicationExporter:
     """
 
     filename = "applications"
+    title = gettext_lazy("Applications")
 
     def __init__(self, *, applications: QuerySet[Application], user):
         self.applications = applications
         self.personal_data = user.has_perm("applicants.view_personal_data")
 
-    def header(self) -> list[str]:
+    def columns(self) -> list[Column]:
         return [
-            _("ID"),
-            _("Cohort"),
-            _("Legal name"),
-            _("Name in own script"),
-            _("Preferred name"),
-            _("E-mail"),
-            _("Nationality"),
-            _("Residence"),
-            _("Gender"),
-            _("Age on reference date"),
-            _("Date of birth"),
-            _("Passport number"),
-            _("Intended roles"),
-            _("Status"),
-            _("Submitted (Korea time)"),
-            _("Missing documents"),
+            Column(_("ID"), NUMBER, 8),
+            Column(_("Cohort"), width=18),
+            Column(_("Legal name"), width=24),
+            Column(_("Name in own script"), width=24),
+            Column(_("Preferred name"), width=16),
+            Column(_("E-mail"), width=28),
+            Column(_("Nationality"), width=16),
+            Column(_("Residence"), width=16),
+            Column(_("Gender"), width=12),
+            Column(_("Age on reference date"), NUMBER, 10),
+            Column(_("Date of birth"), DATE, 12),
+            Column(_("Passport number"), width=14),
+            Column(_("Intended roles"), width=28),
+            Column(_("Status"), width=16),
+            Column(_("Submitted (Korea time)"), DATETIME, 18),
+            Column(_("Missing documents"), width=30),
         ]
+
+    def header(self) -> list[str]:
+        return [str(column.header) for column in self.columns()]
 
     def rows(self) -> Iterator[list]:
         # chunk_size keeps memory flat and still runs the documents prefetch per chunk.
@@ -77,7 +97,6 @@ class ApplicationExporter:
         else:
             passport = profile.masked_passport_number
         roles = [application.role_1, application.role_2, application.role_3]
-        submitted = application.submitted_at
         return [
             application.pk,
             application.cohort.name,
@@ -88,14 +107,12 @@ class ApplicationExporter:
             str(profile.nationality or "") if profile else "",
             str(profile.residence or "") if profile else "",
             profile.get_gender_display() if profile else "",
-            application.cohort.age_on_reference_date(birth) if birth else "",
-            birth.isoformat() if birth and self.personal_data else "",
+            application.cohort.age_on_reference_date(birth) if birth else None,
+            birth if self.personal_data else None,
             passport,
             "; ".join(str(CrewRole(role).label) for role in roles if role),
             application.get_status_display(),
-            timezone.localtime(submitted, timezone.get_default_timezone()).isoformat("T", "seconds")
-            if submitted
-            else "",
+            application.submitted_at,
             "; ".join(str(kind.label) for kind in missing_documents(application)),
         ]
 
@@ -105,11 +122,10 @@ class ApplicationExporter:
         yield BOM
         yield writer.writerow(self.header())
         for row in self.rows():
-            yield writer.writerow([_guard_whitespace(cell) for cell in row])
+            yield writer.writerow([_csv_value(cell) for cell in row])
 
     def content(self) -> str:
         return "".join(self.lines())
 
-    def get_filename(self) -> str:
-        stamp = timezone.localtime(timezone.now(), timezone.get_default_timezone())
-        return f"{self.filename}-{stamp:%Y%m%d-%H%M}.csv"
+    def get_csv_filename(self) -> str:
+        return self.get_filename().removesuffix(".xlsx") + ".csv"

@@ -62,6 +62,11 @@ urlpatterns = [
         name="staff_application_export",
     ),
     path(
+        "desk/applications/export.xlsx",
+        staff.application_export_xlsx,
+        name="staff_application_export_xlsx",
+    ),
+    path(
         "desk/applications/<int:pk>/",
         staff.application_detail,
         name="staff_application_detail",

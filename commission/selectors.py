@@ -63,10 +63,10 @@ def review_total(scores: dict[int, int], criteria: dict[int, Criterion]) -> floa
 
 
 @dataclass
-class Ranked:
-    application: Application
+class Scores:
+    """What the panel made of one application: each reviewer's total and their summaries."""
+
     totals: dict[int, float] = field(default_factory=dict)  # reviewer id -> total
-    assigned: int = 0
     mean: float | None = None
     median: float | None = None
     normalised: float | None = None
@@ -84,11 +84,18 @@ class Ranked:
         return self.reviews >= 2 and self.spread >= DISAGREEMENT_SPREAD
 
 
-def cohort_ranking(*, cohort: Cohort, order: str = "mean") -> list[Ranked]:
-    """Every submitted application with its mean, median and reviewer-normalised score.
+@dataclass
+class Ranked(Scores):
+    application: Application | None = None
+    assigned: int = 0
+
+
+def cohort_scores(*, cohort: Cohort) -> dict[int, Scores]:
+    """The submitted reviews' totals of every reviewed application, by application id.
 
     The normalised score corrects for harsh and lenient reviewers: each review's total becomes
-    its distance from that reviewer's own average, in their own standard deviations.
+    its distance from that reviewer's own average, in their own standard deviations. Only
+    numbers are held, so that a cohort of any size fits.
     """
     criteria = {c.pk: c for c in Criterion.objects.filter(cohort=cohort)}
     scores = defaultdict(dict)  # (application id, reviewer id) -> {criterion id: value}
@@ -101,39 +108,57 @@ def cohort_ranking(*, cohort: Cohort, order: str = "mean") -> list[Ranked]:
         "value",
     ):
         scores[(application_id, reviewer_id)][criterion_id] = value
-    rows = {
-        application.pk: Ranked(application=application, assigned=application.n_assigned)
-        for application in Application.objects.filter(cohort=cohort, submitted_at__isnull=False)
-        .exclude(status=ApplicationStatus.WITHDRAWN)
-        .select_related("applicant__profile__nationality")
-        .annotate(n_assigned=Count("assignments"))
-    }
+    by_application = defaultdict(Scores)
     by_reviewer = defaultdict(list)
     for (application_id, reviewer_id), values in scores.items():
         total = review_total(values, criteria)
-        if total is not None and application_id in rows:
-            rows[application_id].totals[reviewer_id] = total
+        if total is not None:
+            by_application[application_id].totals[reviewer_id] = total
             by_reviewer[reviewer_id].append(total)
     spread = {
         reviewer_id: (statistics.fmean(totals), statistics.pstdev(totals))
         for reviewer_id, totals in by_reviewer.items()
     }
-    for row in rows.values():
-        if not row.totals:
-            continue
+    for row in by_application.values():
         row.mean = statistics.fmean(row.totals.values())
         row.median = statistics.median(row.totals.values())
         row.normalised = statistics.fmean(
             (total - spread[reviewer][0]) / spread[reviewer][1] if spread[reviewer][1] else 0.0
             for reviewer, total in row.totals.items()
         )
-    unscored = float("-inf")
+    return dict(by_application)
+
+
+def rank_key(order: str, scores: Scores | None, application_id: int) -> tuple:
+    """Sorts best first when reversed: by the chosen score, unscored last, then earliest id."""
+    value = getattr(scores, order) if scores else None
+    return (value if value is not None else float("-inf"), -application_id)
+
+
+def cohort_ranking(*, cohort: Cohort, order: str = "mean") -> list[Ranked]:
+    """Every submitted application in the running order, with its scores (`cohort_scores`)."""
+    scores = cohort_scores(cohort=cohort)
+    rows = []
+    for application in (
+        Application.objects.filter(cohort=cohort, submitted_at__isnull=False)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .select_related("applicant__profile__nationality")
+        .annotate(n_assigned=Count("assignments"))
+    ):
+        found = scores.get(application.pk, Scores())
+        rows.append(
+            Ranked(
+                application=application,
+                assigned=application.n_assigned,
+                totals=found.totals,
+                mean=found.mean,
+                median=found.median,
+                normalised=found.normalised,
+            )
+        )
     return sorted(
-        rows.values(),
-        key=lambda row: (
-            getattr(row, order) if getattr(row, order) is not None else unscored,
-            -row.application.pk,
-        ),
+        rows,
+        key=lambda row: rank_key(order, row, row.application.pk),
         reverse=True,
     )
 
@@ -212,4 +237,261 @@ def cohort_outbox(*, cohort: Cohort) -> QuerySet[OutboxMessage]:
         OutboxMessage.objects.filter(application__cohort=cohort)
         .select_related("application__applicant__profile")
         .order_by("-created_at", "pk")
+    )
+
+
+# The staff dashboard ---------------------------------------------------------------------
+# Each read below costs a fixed number of queries, whatever the size of the cohort.
+
+from datetime import date, timedelta  # noqa: E402
+
+from django.db.models import Case, DateField, Exists, OuterRef, Value, When, Window  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from applicants.models import Country  # noqa: E402
+from shoots import selectors as shoots_selectors  # noqa: E402
+from shoots.models import ShootDay  # noqa: E402
+
+from .models import Review  # noqa: E402
+
+# How many rows each list of the dashboard shows; the whole list is one link away.
+DASHBOARD_ROWS = 5
+# Shoot days this close are "upcoming".
+UPCOMING_DAYS = 14
+# Offered a seat: whatever the applicant answered since.
+OFFERED_STATES = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.OFFER_ACCEPTED,
+    ApplicationStatus.OFFER_DECLINED,
+)
+SUBMITTED_NOT_WITHDRAWN = Q(submitted_at__isnull=False) & ~Q(status=ApplicationStatus.WITHDRAWN)
+
+
+def current_cohort(*, today: date | None = None) -> Cohort | None:
+    """The cohort the desk is busy with: the one whose on-site days are under way or next
+    (the nearest first), else the one whose call opened last. One query."""
+    today = today or timezone.localdate()
+    ahead = Q(onsite_ends_on__gte=today)
+    return (
+        Cohort.objects.annotate(
+            past=Case(When(ahead, then=Value(0)), default=Value(1)),
+            next_on_site=Case(
+                When(ahead, then=F("onsite_starts_on")), default=None, output_field=DateField()
+            ),
+        )
+        .order_by("past", "next_on_site", "-opens_at", "pk")
+        .first()
+    )
+
+
+@dataclass
+class Stage:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class Funnel:
+    stages: list[Stage]
+    withdrawn: int
+
+    @property
+    def largest(self) -> int:
+        return max((stage.count for stage in self.stages), default=0)
+
+
+def application_funnel(*, cohort: Cohort, with_reviews: bool = True) -> Funnel:
+    """How far the cohort's applications got: drafts, submitted (and not withdrawn),
+    reviewed (one submitted review or more; left out unless `with_reviews`), offered a seat
+    (whatever the answer), confirmed (offer accepted). One query."""
+    counts = {
+        "drafts": Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
+        "submitted": Count("pk", filter=SUBMITTED_NOT_WITHDRAWN),
+        "selected": Count("pk", filter=Q(status__in=OFFERED_STATES)),
+        "confirmed": Count("pk", filter=Q(status=ApplicationStatus.OFFER_ACCEPTED)),
+        "withdrawn": Count("pk", filter=Q(status=ApplicationStatus.WITHDRAWN)),
+    }
+    applications = Application.objects.filter(cohort=cohort)
+    if with_reviews:
+        reviewed = Review.objects.filter(
+            assignment__application=OuterRef("pk"), submitted_at__isnull=False
+        )
+        # Exists in the filter itself: an annotation named in an aggregate's filter is pruned
+        # from the subquery Django 5.2 builds, and the count comes out wrong.
+        counts["reviewed"] = Count("pk", filter=SUBMITTED_NOT_WITHDRAWN & Q(Exists(reviewed)))
+    found = applications.aggregate(**counts)
+    labels = {
+        "drafts": gettext_lazy("Drafts"),
+        "submitted": gettext_lazy("Submitted"),
+        "reviewed": gettext_lazy("Reviewed"),
+        "selected": gettext_lazy("Selected"),
+        "confirmed": gettext_lazy("Confirmed"),
+    }
+    return Funnel(
+        stages=[Stage(key, label, found[key]) for key, label in labels.items() if key in found],
+        withdrawn=found["withdrawn"],
+    )
+
+
+@dataclass
+class CountryCount:
+    country: Country
+    seats: int
+    applications: int = 0  # submitted, not withdrawn
+    selected: int = 0  # offered a seat
+    confirmed: int = 0
+
+
+@dataclass
+class CountryChart:
+    rows: list[CountryCount]
+
+    @property
+    def largest(self) -> int:
+        return max((max(row.applications, row.seats) for row in self.rows), default=0)
+
+
+def applications_by_country(*, cohort: Cohort) -> CountryChart:
+    """Each eligible country's applications, offers and confirmed seats, against its seats,
+    by the applicant's nationality. Two queries."""
+    rows = {
+        country.pk: CountryCount(country, seats=cohort.seats_per_country)
+        for country in cohort.eligible_countries.order_by("name", "pk")
+    }
+    counts = (
+        Application.objects.filter(cohort=cohort)
+        .values("applicant__profile__nationality")
+        .annotate(
+            applications=Count("pk", filter=SUBMITTED_NOT_WITHDRAWN),
+            selected=Count("pk", filter=Q(status__in=OFFERED_STATES)),
+            confirmed=Count("pk", filter=Q(status=ApplicationStatus.OFFER_ACCEPTED)),
+        )
+        .order_by()
+    )
+    for count in counts:
+        row = rows.get(count["applicant__profile__nationality"])
+        if row is not None:  # a draft without a nationality yet, or one no longer eligible
+            row.applications = count["applications"]
+            row.selected = count["selected"]
+            row.confirmed = count["confirmed"]
+    return CountryChart(list(rows.values()))
+
+
+@dataclass
+class ReviewProgress:
+    reviewers: list[User]  # each with n_assigned, n_submitted, n_remaining
+
+    @property
+    def assigned(self) -> int:
+        return sum(reviewer.n_assigned for reviewer in self.reviewers)
+
+    @property
+    def submitted(self) -> int:
+        return sum(reviewer.n_submitted for reviewer in self.reviewers)
+
+
+def review_progress(*, cohort: Cohort) -> ReviewProgress:
+    """Reviews submitted against assigned, per reviewer and overall. One query."""
+    return ReviewProgress(list(reviewer_progress(cohort=cohort)))
+
+
+@dataclass
+class UpcomingShootDays:
+    days: list[ShootDay]  # each with `ready`
+    shown: int = 2 * DASHBOARD_ROWS
+
+    @property
+    def first(self) -> list[ShootDay]:
+        return self.days[: self.shown]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.days) - self.shown, 0)
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for day in self.days if day.ready)
+
+    @property
+    def not_ready(self) -> int:
+        return len(self.days) - self.ready
+
+
+def upcoming_shoot_days(
+    *, cohort: Cohort, today: date | None = None, days: int = UPCOMING_DAYS
+) -> UpcomingShootDays:
+    """The cohort's shoot days from today to `days` days ahead, each with `ready` (its
+    permits approved). Two queries."""
+    today = today or timezone.localdate()
+    upcoming = list(
+        ShootDay.objects.filter(
+            production__team__cohort=cohort, date__gte=today, date__lte=today + timedelta(days=days)
+        )
+        .select_related("production__team", "location")
+        .prefetch_related("permits")
+        .order_by("date", "starts_at", "pk")
+    )
+    for day in upcoming:
+        day.ready = shoots_selectors.shoot_day_is_ready(day)
+    return UpcomingShootDays(upcoming)
+
+
+@dataclass
+class Due:
+    """The first rows of what is late and of what is due soon, and how many there are."""
+
+    overdue: list
+    due_soon: list
+    n_overdue: int
+    n_due_soon: int
+
+
+def _first_rows(rows: QuerySet, limit: int) -> tuple[list, int]:
+    # The count rides along in a window over the whole list: one query for both.
+    first = list(rows.annotate(n_rows=Window(Count("pk"))).order_by("due_on", "pk")[:limit])
+    return first, first[0].n_rows if first else 0
+
+
+def _due(overdue: QuerySet, due_soon: QuerySet, limit: int) -> Due:
+    overdue_rows, n_overdue = _first_rows(overdue, limit)
+    due_soon_rows, n_due_soon = _first_rows(due_soon, limit)
+    return Due(overdue_rows, due_soon_rows, n_overdue, n_due_soon)
+
+
+def permits_due_glance(
+    *, cohort: Cohort, today: date | None = None, limit: int = DASHBOARD_ROWS
+) -> Due:
+    """Permits still to be filed, overdue and due soon (`shoots.selectors.permits_due`).
+    Two queries."""
+    return _due(*shoots_selectors.permits_due(cohort=cohort, today=today), limit)
+
+
+def support_due_glance(
+    *, cohort: Cohort, today: date | None = None, limit: int = DASHBOARD_ROWS
+) -> Due:
+    """Support requests not yet arranged, overdue and due soon (`shoots.selectors.support_due`).
+    Two queries."""
+    return _due(*shoots_selectors.support_due(cohort=cohort, today=today), limit)
+
+
+@dataclass
+class BudgetGlance:
+    total: shoots_selectors.BudgetRow
+    warnings: int
+    # The cohort-wide kinds heading over, or already over, their budget.
+    over: list[shoots_selectors.BudgetRow]
+
+    @property
+    def largest(self) -> int:
+        return max(self.total.budgeted, self.total.committed, self.total.actual)
+
+
+def budget_glance(*, cohort: Cohort) -> BudgetGlance:
+    """The cohort's budget in totals (`shoots.selectors.budget_of`). Three queries."""
+    budget = shoots_selectors.budget_of(cohort=cohort)
+    return BudgetGlance(
+        total=budget.total,
+        warnings=budget.warnings,
+        over=[row for row in budget.cohort_rows if row.over_committed or row.over_actual],
     )

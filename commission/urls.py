@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import desk, panel, reviewer, selection
+from .views import desk, panel, reports, reviewer, selection
 
 urlpatterns = [
     path("", include("applicants.urls")),
@@ -48,6 +48,13 @@ urlpatterns = [
     path("desk/cohorts/<slug:slug>/outbox/", selection.outbox, name="outbox"),
     path("desk/outbox/<int:pk>/", selection.outbox_message, name="outbox_message"),
     path("desk/cohorts/<slug:slug>/outbox/send/", selection.outbox_send, name="outbox_send"),
+    # Workbooks
+    path("desk/cohorts/<slug:slug>/report.xlsx", reports.cohort_report, name="cohort_report"),
+    path(
+        "desk/cohorts/<slug:slug>/reviews/export.xlsx",
+        reports.review_export,
+        name="review_export",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

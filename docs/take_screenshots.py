@@ -49,6 +49,7 @@ SHOTS = [
     ("budget.png", "logistics@example.org", "/desk/cohorts/fly-2025/budget/", 1280),
     ("import.png", "logistics@example.org", "/desk/cohorts/fly-2025/support/import/", 1280),
     ("my-travel-phone.png", "participant@example.org", "/me/travel/", 390),
+    ("dashboard-phone.png", "manager@example.org", "/desk/", 390),
 ]
 
 

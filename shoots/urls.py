@@ -95,3 +95,22 @@ urlpatterns = [
         name="support_import_template",
     ),
 ]
+
+# The desk's lists in Excel, filtered as on their pages
+urlpatterns += [
+    path(
+        "desk/cohorts/<slug:slug>/schedule/export.xlsx",
+        schedule.schedule_export,
+        name="schedule_export",
+    ),
+    path(
+        "desk/cohorts/<slug:slug>/permits/export.xlsx",
+        permits.permit_export,
+        name="permit_export",
+    ),
+    path(
+        "desk/cohorts/<slug:slug>/support/export.xlsx",
+        support.support_export,
+        name="support_export",
+    ),
+]

@@ -237,6 +237,14 @@ MATRIX = {
     "my_support_request": (None, OWN_SEAT),
     "my_support_withdraw": (support, POST_ONLY),
     "set_language": (None, expect(302)),  # a language is chosen by POST; GET goes home
+    # The desk's lists in Excel: whoever reads the page downloads its rows.
+    "schedule_export": (shoot_cohort, READS_SHOOTS),
+    "permit_export": (shoot_cohort, READS_SHOOTS),
+    "support_export": (shoot_cohort, READS_SUPPORT),
+    "staff_application_export_xlsx": (None, READS_APPLICATIONS),
+    "review_export": (cohort, MANAGES_COHORTS),
+    # The whole season in one workbook: only for whoever reads every sheet of it.
+    "cohort_report": (cohort, MANAGES_COHORTS),
 }
 
 

@@ -125,9 +125,17 @@ def application_export(request):
     _filterset, rows = _filtered_applications(request)
     exporter = ApplicationExporter(applications=rows, user=request.user)
     response = StreamingHttpResponse(exporter.lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exporter.get_filename()}"'
+    response["Content-Disposition"] = f'attachment; filename="{exporter.get_csv_filename()}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@permission_required("applicants.view_application", raise_exception=True)
+@require_GET
+def application_export_xlsx(request):
+    _filterset, rows = _filtered_applications(request)
+    return ApplicationExporter(applications=rows, user=request.user).response()
 
 
 @login_required

@@ -19,6 +19,7 @@ from applicants.validators import JPEG, PDF, PNG
 
 from .. import selectors, services
 from ..enums import PERMIT_DUE_SOON_DAYS, PermitActivity, PermitStatus
+from ..exporters import PermitExport
 from ..filters import PermitFilter
 from ..forms.permits import (
     PermitCreateForm,
@@ -32,13 +33,21 @@ TRANSITION_IDS = "status_%s"
 CONTENT_TYPES = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
 
 
+def _filtered_permits(request, cohort):
+    """The filter form and the cohort's permits it lets through; a filter that does not
+    validate gives no permits rather than all of them."""
+    filterset = PermitFilter(request.GET, queryset=selectors.permits_of(cohort=cohort))
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, rows
+
+
 @login_required
 @permission_required("shoots.view_permit", raise_exception=True)
 @require_GET
 def permit_list(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
     overdue, due_soon = selectors.permits_due(cohort=cohort)
-    filterset = PermitFilter(request.GET or None, queryset=selectors.permits_of(cohort=cohort))
+    filterset, rows = _filtered_permits(request, cohort)
     return render(
         request,
         "shoots/permit/list.html",
@@ -48,9 +57,19 @@ def permit_list(request, slug):
             "due_soon": due_soon,
             "due_soon_days": PERMIT_DUE_SOON_DAYS,
             "filterset": filterset,
-            "permits": filterset.qs,
+            "permits": rows,
         },
     )
+
+
+@login_required
+@permission_required("shoots.view_permit", raise_exception=True)
+@require_GET
+def permit_export(request, slug):
+    """The cohort's permits, filtered as on their page, in Excel."""
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _filterset, rows = _filtered_permits(request, cohort)
+    return PermitExport(permits=rows).response()
 
 
 @login_required

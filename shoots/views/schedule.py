@@ -18,6 +18,7 @@ from applicants.forms import form_errors_text
 from applicants.models import Cohort
 
 from .. import selectors, services
+from ..exporters import ShootDayExport
 from ..forms.schedule import (
     CALENDAR_VIEWS,
     DEFAULT_CALENDAR_VIEW,
@@ -203,6 +204,38 @@ def _marks(conflicts) -> dict[int, str]:
     return marks
 
 
+@dataclass
+class CalendarQuery:
+    """What the calendar's query string asks for, as the page and its export both read it:
+    a value that does not validate counts as not given (the page says which)."""
+
+    form: CalendarForm
+    view: str
+    on: date
+    production: object
+    location: object
+
+    def shoot_days(self, *, cohort: Cohort, starts_on: date, ends_on: date):
+        return selectors.shoot_days_on_calendar(
+            cohort=cohort,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            production=self.production,
+            location=self.location,
+        )
+
+
+def _calendar_query(request, cohort: Cohort, *, productions, locations) -> CalendarQuery:
+    form = CalendarForm(request.GET, productions=productions, locations=locations)
+    return CalendarQuery(
+        form=form,
+        view=form.value("view", DEFAULT_CALENDAR_VIEW),
+        on=form.value("on", _default_day(cohort)),
+        production=form.value("production"),
+        location=form.value("location"),
+    )
+
+
 @login_required
 @permission_required("shoots.view_shootday", raise_exception=True)
 @require_GET
@@ -210,23 +243,14 @@ def schedule(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
     productions = selectors.productions_of(cohort=cohort)
     locations = selectors.locations().order_by("name", "pk")
-    form = CalendarForm(request.GET, productions=productions, locations=locations)
-    if not form.is_valid():
-        messages.warning(request, form.bad_values_text())
-    view = form.value("view", DEFAULT_CALENDAR_VIEW)
-    on = form.value("on", _default_day(cohort))
-    production, location = form.value("production"), form.value("location")
+    query = _calendar_query(request, cohort, productions=productions, locations=locations)
+    if query.form.errors:
+        messages.warning(request, query.form.bad_values_text())
+    view, on = query.view, query.on
+    production, location = query.production, query.location
     first, last, start, end, previous, following = _span(view, on)
 
-    days = list(
-        selectors.shoot_days_on_calendar(
-            cohort=cohort,
-            starts_on=start,
-            ends_on=end,
-            production=production,
-            location=location,
-        )
-    )
+    days = list(query.shoot_days(cohort=cohort, starts_on=start, ends_on=end))
     marks = _marks(selectors.cohort_conflicts(cohort=cohort))
     by_date = {}
     for day in days:
@@ -279,6 +303,23 @@ def schedule(request, slug):
             "location": location,
         },
     )
+
+
+@login_required
+@permission_required("shoots.view_shootday", raise_exception=True)
+@require_GET
+def schedule_export(request, slug):
+    """The shoot days of the week or month the calendar shows, filtered as it is, in Excel."""
+    cohort = get_object_or_404(Cohort, slug=slug)
+    query = _calendar_query(
+        request,
+        cohort,
+        productions=selectors.productions_of(cohort=cohort),
+        locations=selectors.locations(),
+    )
+    first, last, *_rest = _span(query.view, query.on)
+    days = query.shoot_days(cohort=cohort, starts_on=first, ends_on=last)
+    return ShootDayExport(shoot_days=days).response()
 
 
 # Conflicts -------------------------------------------------------------------------------

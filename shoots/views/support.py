@@ -22,6 +22,7 @@ from ..enums import (
     SUPPORT_OPEN,
     SupportState,
 )
+from ..exporters import SupportRequestExport
 from ..filters import SupportFilter
 from ..forms.support import (
     AttachmentForm,
@@ -43,17 +44,23 @@ def _cohort(slug):
     return get_object_or_404(Cohort, slug=slug)
 
 
+def _filtered_requests(request, cohort):
+    """The board's filter form and the cohort's requests it lets through; a filter that does
+    not validate gives no requests rather than all of them."""
+    filterset = SupportFilter(
+        request.GET, queryset=selectors.support_requests_of(cohort=cohort), request=request
+    )
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, rows
+
+
 @login_required
 @permission_required("shoots.view_supportrequest", raise_exception=True)
 @require_GET
 def support_board(request, slug):
     cohort = _cohort(slug)
     overdue, due_soon = selectors.support_due(cohort=cohort)
-    filterset = SupportFilter(
-        request.GET, queryset=selectors.support_requests_of(cohort=cohort), request=request
-    )
-    # A filter that does not validate shows no requests rather than all of them.
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    filterset, rows = _filtered_requests(request, cohort)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -68,6 +75,16 @@ def support_board(request, slug):
             "page_range": page.paginator.get_elided_page_range(page.number),
         },
     )
+
+
+@login_required
+@permission_required("shoots.view_supportrequest", raise_exception=True)
+@require_GET
+def support_export(request, slug):
+    """The cohort's support requests, filtered as on the board, in Excel."""
+    cohort = _cohort(slug)
+    _filterset, rows = _filtered_requests(request, cohort)
+    return SupportRequestExport(requests=rows).response()
 
 
 @login_required

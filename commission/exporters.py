@@ -1,0 +1,537 @@
+"""The cohort report: one workbook a commission sends its funders, every sheet streamed.
+
+Each sheet is one class's rows; the shoots' sheets are the same exports as the staff lists.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl.chart import BarChart, Reference
+
+from applicants.enums import ApplicationStatus, CrewRole, Gender
+from applicants.models import Application, Cohort, Country
+from applicants.xlsx import (
+    DATE,
+    DATETIME,
+    DECIMAL,
+    MONEY,
+    NUMBER,
+    Column,
+    ListExport,
+    Sheet,
+    XlsxExport,
+    cell,
+)
+from shoots import selectors as shoot_selectors
+from shoots.exporters import PermitExport, ShootDayExport, SupportRequestExport
+from shoots.models import TeamMember
+
+from . import selectors
+from .models import Assignment, Criterion, Score
+
+S = ApplicationStatus
+OFFERED = [S.ACCEPTED, S.OFFER_ACCEPTED, S.OFFER_DECLINED]
+# Rows read from the database at a time: memory stays flat whatever the cohort's size.
+CHUNK = 2000
+
+
+def _name(profile) -> str:
+    return (profile and profile.legal_name) or ""
+
+
+def _native(profile) -> str:
+    return (profile and profile.native_name) or ""
+
+
+def _country(profile) -> str:
+    return str((profile and profile.nationality) or "")
+
+
+def _labels(choices) -> dict[str, str]:
+    """An enum's labels in the current language, translated once rather than per row."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+class SummarySheet:
+    """Counts by country (with a chart of applications against seats), state, gender, role."""
+
+    def __init__(self, *, cohort: Cohort):
+        self.cohort = cohort
+        self.applications = Application.objects.filter(cohort=cohort)
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(_("Country"), width=24),
+            Column(_("Seats"), NUMBER, 17),
+            Column(_("Applications"), NUMBER, 14),
+            Column(_("Drafts"), NUMBER, 10),
+            Column(_("Offered a seat"), NUMBER, 14),
+            Column(_("Confirmed"), NUMBER, 12),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        eligible = {country.pk: country for country in self.cohort.eligible_countries.all()}
+        counts = {
+            row["applicant__profile__nationality"]: row
+            for row in self.applications.values("applicant__profile__nationality")
+            .annotate(
+                drafts=Count("pk", filter=Q(status=S.DRAFT)),
+                received=Count("pk", filter=~Q(status=S.DRAFT)),
+                offered=Count("pk", filter=Q(status__in=OFFERED)),
+                confirmed=Count("pk", filter=Q(status=S.OFFER_ACCEPTED)),
+            )
+            .order_by()
+        }
+        names = dict(
+            Country.objects.filter(pk__in=[pk for pk in counts if pk]).values_list("pk", "name")
+        )
+        names.update({pk: country.name for pk, country in eligible.items()})
+        seats = self.cohort.seats_per_country
+        for pk in sorted(names, key=lambda pk: names[pk]):
+            found = counts.get(pk, {})
+            yield [
+                names[pk],
+                seats if pk in eligible else 0,
+                found.get("received", 0),
+                found.get("drafts", 0),
+                found.get("offered", 0),
+                found.get("confirmed", 0),
+            ]
+        if None in counts:
+            found = counts[None]
+            yield [
+                _("No nationality given"),
+                0,
+                found["received"],
+                found["drafts"],
+                found["offered"],
+                found["confirmed"],
+            ]
+
+    def _tables(self) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+        received = self.applications.exclude(status=S.DRAFT)
+        by_status = Counter(dict(self.applications.values_list("status").annotate(n=Count("pk"))))
+        yield _("Applications by state"), [(status.label, by_status[status]) for status in S]
+        by_gender = Counter(
+            dict(received.values_list("applicant__profile__gender").annotate(n=Count("pk")))
+        )
+        genders = [(gender.label, by_gender.pop(gender.value, 0)) for gender in Gender]
+        genders.append((_("Not given"), sum(by_gender.values())))
+        yield _("Applications by gender (drafts not counted)"), genders
+        by_role = Counter(dict(received.values_list("role_1").annotate(n=Count("pk"))))
+        yield (
+            _("Applications by first intended role (drafts not counted)"),
+            [(role.label, by_role[role]) for role in CrewRole],
+        )
+        crew = Counter(
+            dict(
+                TeamMember.objects.filter(team__cohort=self.cohort)
+                .values_list("role")
+                .annotate(n=Count("pk"))
+            )
+        )
+        roles = [(role.label, crew.pop(role.value, 0)) for role in CrewRole]
+        roles.append((_("No crew role yet"), sum(crew.values())))
+        yield _("Participants by crew role"), roles
+
+    def finish(self, worksheet, written: int) -> None:
+        """Below the countries: the other counts and the cohort's facts; beside them, a chart."""
+        for title, counts in self._tables():
+            worksheet.append([])
+            worksheet.append([cell(worksheet, title, bold=True)])
+            for label, count in counts:
+                worksheet.append([cell(worksheet, label), count])
+        cohort = self.cohort
+        worksheet.append([])
+        worksheet.append([cell(worksheet, _("Cohort"), bold=True), cell(worksheet, cohort.name)])
+        for label, value, kind in [
+            (_("Call closes (Korea time)"), cohort.closes_at, DATETIME),
+            (_("On site from"), cohort.onsite_starts_on, DATE),
+            (_("On site until"), cohort.onsite_ends_on, DATE),
+            (_("Report made (Korea time)"), timezone.now(), DATETIME),
+        ]:
+            worksheet.append([cell(worksheet, label), cell(worksheet, value, kind)])
+        if written:
+            chart = BarChart()
+            chart.type = "col"
+            chart.title = _("Applications and seats by country")
+            chart.y_axis.title = _("People")
+            chart.y_axis.majorGridlines = None
+            data = Reference(worksheet, min_col=2, max_col=3, min_row=1, max_row=written + 1)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(Reference(worksheet, min_col=1, min_row=2, max_row=written + 1))
+            chart.width, chart.height = 24, 10
+            worksheet.add_chart(chart, "H2")
+
+    def sheet(self) -> Sheet:
+        return Sheet(_("Summary"), self.columns(), self.rows(), finish=self.finish)
+
+
+class ApplicationSheet:
+    """Every application received (drafts are never read), with the panel's scores."""
+
+    def __init__(self, *, cohort: Cohort):
+        self.cohort = cohort
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(_("ID"), NUMBER, 8),
+            Column(_("Legal name"), width=24),
+            Column(_("Name in own script"), width=22),
+            Column(_("Preferred name"), width=16),
+            Column(_("Nationality"), width=16),
+            Column(_("Gender"), width=12),
+            Column(_("Age on reference date"), NUMBER, 10),
+            Column(_("Intended roles"), width=28),
+            Column(_("State"), width=16),
+            Column(_("Submitted (Korea time)"), DATETIME, 18),
+            Column(_("Reviews"), NUMBER, 9),
+            Column(_("Mean score (0-100)"), DECIMAL, 12),
+            Column(_("Median score"), DECIMAL, 12),
+            Column(_("Normalised score"), DECIMAL, 12),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        scores = selectors.cohort_scores(cohort=self.cohort)
+        # Plain values, not models, and every label looked up once: the sheet of a big call
+        # costs little more than dumping its rows.
+        genders, states, roles = (_labels(enum) for enum in (Gender, S, CrewRole))
+        rows = (
+            Application.objects.filter(cohort=self.cohort)
+            .exclude(status=S.DRAFT)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "applicant__profile__legal_name",
+                "applicant__profile__native_name",
+                "applicant__profile__preferred_name",
+                "applicant__profile__nationality__name",
+                "applicant__profile__gender",
+                "applicant__profile__date_of_birth",
+                "role_1",
+                "role_2",
+                "role_3",
+                "status",
+                "submitted_at",
+            )
+        )
+        age = self.cohort.age_on_reference_date
+        for row in rows.iterator(chunk_size=CHUNK):
+            pk, name, native, preferred, country, gender, birth, *intended, status, sent = row
+            found = scores.get(pk)
+            yield [
+                pk,
+                name,
+                native,
+                preferred,
+                country,
+                genders.get(gender, ""),
+                age(birth) if birth else None,
+                "; ".join(roles[role] for role in intended if role),
+                states[status],
+                sent,
+                found.reviews if found else 0,
+                found and found.mean,
+                found and found.median,
+                found and found.normalised,
+            ]
+
+    def sheet(self) -> Sheet:
+        return Sheet(_("Applications"), self.columns(), self.rows())
+
+
+class SelectionSheet:
+    """The ranking, country by country, with each application's decision and waitlist place.
+
+    Ranked by the normalised score, as the selection board proposes seats.
+    """
+
+    order = "normalised"
+
+    def __init__(self, *, cohort: Cohort):
+        self.cohort = cohort
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(_("Country"), width=18),
+            Column(_("Rank in country"), NUMBER, 10),
+            Column(_("Overall rank"), NUMBER, 10),
+            Column(_("ID"), NUMBER, 8),
+            Column(_("Legal name"), width=24),
+            Column(_("Name in own script"), width=22),
+            Column(_("Mean score (0-100)"), DECIMAL, 12),
+            Column(_("Normalised score"), DECIMAL, 12),
+            Column(_("Decision"), width=18),
+            Column(_("Waitlist place"), NUMBER, 10),
+            Column(_("Reason for the override"), width=36),
+            Column(_("Reply to the offer by (Korea time)"), DATETIME, 18),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        scores = selectors.cohort_scores(cohort=self.cohort)
+        # Plain tuples, not models: a ranking of any size sorts in little memory.
+        fields = [
+            "pk",
+            "applicant__profile__nationality__name",
+            "applicant__profile__legal_name",
+            "applicant__profile__native_name",
+            "status",
+            "waitlist_position",
+            "decision_reason",
+            "offer_expires_at",
+        ]
+        running = (
+            Application.objects.filter(cohort=self.cohort, submitted_at__isnull=False)
+            .exclude(status=S.WITHDRAWN)
+            .values_list(*fields)
+        )
+        ranked = sorted(
+            running, key=lambda row: selectors.rank_key(self.order, scores.get(row[0]), row[0])
+        )
+        ranked.reverse()
+        overall = {row[0]: place for place, row in enumerate(ranked, 1)}
+        ranked.sort(key=lambda row: (row[1] is None, row[1] or ""))  # stable: rank kept
+        in_country = Counter()
+        labels = _labels(S)
+        for pk, country, name, native, status, place, reason, expires in ranked:
+            in_country[country] += 1
+            found = scores.get(pk)
+            yield [
+                country or _("No nationality given"),
+                in_country[country],
+                overall[pk],
+                pk,
+                name or "",
+                native or "",
+                found and found.mean,
+                found and found.normalised,
+                labels[status],
+                place,
+                reason,
+                expires,
+            ]
+
+    def sheet(self) -> Sheet:
+        return Sheet(_("Selection"), self.columns(), self.rows())
+
+
+class RosterSheet:
+    """The cohort's participants with their team, film and crew role.
+
+    Birth dates, passports and guardians' contacts only for a reader with
+    `applicants.view_personal_data`; without it the columns are not there at all.
+    """
+
+    def __init__(self, *, cohort: Cohort, personal_data: bool):
+        self.cohort = cohort
+        self.personal_data = personal_data
+
+    def columns(self) -> list[Column]:
+        columns = [
+            Column(_("Team"), NUMBER, 8),
+            Column(_("Film"), width=26),
+            Column(_("Legal name"), width=24),
+            Column(_("Name in own script"), width=22),
+            Column(_("Nationality"), width=16),
+            Column(_("Gender"), width=12),
+            Column(_("Crew role"), width=18),
+            Column(_("E-mail"), width=28),
+        ]
+        if self.personal_data:
+            columns += [
+                Column(_("Date of birth"), DATE, 12),
+                Column(_("Age on reference date"), NUMBER, 10),
+                Column(_("Passport number"), width=14),
+                Column(_("Passport valid until"), DATE, 12),
+                Column(_("Guardian's name"), width=22),
+                Column(_("Guardian's e-mail address"), width=28),
+            ]
+        return columns
+
+    def rows(self) -> Iterator[list]:
+        participants = shoot_selectors.participants_of(cohort=self.cohort).order_by(
+            "team_member__team__number",
+            "user__profile__nationality__name",
+            "user__profile__legal_name",
+            "pk",
+        )
+        for participant in participants.iterator(chunk_size=CHUNK):
+            profile = getattr(participant.user, "profile", None)
+            member = getattr(participant, "team_member", None)
+            production = member and getattr(member.team, "production", None)
+            row = [
+                member and member.team.number,
+                production.title if production else "",
+                _name(profile),
+                _native(profile),
+                _country(profile),
+                profile.get_gender_display() if profile else "",
+                member.get_role_display() if member and member.role else "",
+                participant.user.email,
+            ]
+            if self.personal_data:
+                birth = profile and profile.date_of_birth
+                application = participant.application
+                row += [
+                    birth,
+                    self.cohort.age_on_reference_date(birth) if birth else None,
+                    profile.passport_number if profile else "",
+                    profile and profile.passport_expires_on,
+                    application.guardian_name,
+                    application.guardian_email,
+                ]
+            yield row
+
+    def sheet(self) -> Sheet:
+        return Sheet(_("Roster"), self.columns(), self.rows())
+
+
+class ReviewExport(ListExport):
+    """One row per reviewer's assignment: the state of the review, its total and each score.
+
+    Ordered as the ranking page orders its applications, then by reviewer.
+    """
+
+    filename = "reviews"
+    title = gettext_lazy("Reviews")
+
+    def __init__(self, *, cohort: Cohort, order: str = "mean"):
+        self.cohort = cohort
+        self.order = order
+        self.criteria = list(Criterion.objects.filter(cohort=cohort).order_by("position", "pk"))
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(_("Application"), NUMBER, 11),
+            Column(_("Legal name"), width=24),
+            Column(_("Nationality"), width=16),
+            Column(_("Reviewer"), width=24),
+            Column(_("Review"), width=14),
+            Column(_("Submitted (Korea time)"), DATETIME, 18),
+            Column(_("Total (0-100)"), DECIMAL, 11),
+            *[
+                Column(
+                    criterion.name if criterion.counted else _("%s (not counted)") % criterion.name,
+                    NUMBER,
+                    14,
+                )
+                for criterion in self.criteria
+            ],
+            Column(_("Comment"), width=40),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        scores = selectors.cohort_scores(cohort=self.cohort)
+        values = {}  # review id -> {criterion id: value}
+        for review_id, criterion_id, value in Score.objects.filter(
+            review__assignment__application__cohort=self.cohort
+        ).values_list("review_id", "criterion_id", "value"):
+            values.setdefault(review_id, {})[criterion_id] = value
+        # Sorted as plain ids, read in chunks: memory stays flat however many reviews.
+        order = sorted(
+            Assignment.objects.filter(application__cohort=self.cohort)
+            .order_by("reviewer__full_name", "reviewer__email", "pk")
+            .values_list("pk", "application_id"),
+            key=lambda row: selectors.rank_key(self.order, scores.get(row[1]), row[1]),
+            reverse=True,
+        )
+        related = ("application__applicant__profile__nationality", "reviewer", "review")
+        for start in range(0, len(order), CHUNK):
+            chunk = [pk for pk, _application in order[start : start + CHUNK]]
+            found = Assignment.objects.select_related(*related).in_bulk(chunk)
+            yield from (self._row(found[pk], scores, values) for pk in chunk)
+
+    def _row(self, assignment, scores, values) -> list:
+        review = getattr(assignment, "review", None)
+        submitted = review and review.submitted_at
+        found = scores.get(assignment.application_id)
+        profile = getattr(assignment.application.applicant, "profile", None)
+        own = values.get(review.pk, {}) if review else {}
+        return [
+            assignment.application_id,
+            _name(profile),
+            _country(profile),
+            str(assignment.reviewer),
+            _("Submitted") if submitted else (_("Draft") if review else _("Not started")),
+            submitted,
+            found.totals.get(assignment.reviewer_id) if found and submitted else None,
+            *[own.get(criterion.pk) for criterion in self.criteria],
+            review.comment if review else "",
+        ]
+
+
+class BudgetSheet:
+    """Budgeted, estimated, committed and actual costs by kind: the cohort's, then each film's."""
+
+    def __init__(self, *, cohort: Cohort):
+        self.cohort = cohort
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(_("For"), width=26),
+            Column(_("Kind"), width=22),
+            Column(_("Budgeted"), MONEY, 14),
+            Column(_("Estimated"), MONEY, 14),
+            Column(_("Committed"), MONEY, 14),
+            Column(_("Actual"), MONEY, 14),
+            Column(_("Remaining"), MONEY, 14),
+            Column(_("Warning"), width=24),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        budget = shoot_selectors.budget_of(cohort=self.cohort)
+        whole = _("Whole cohort")
+        sections = [(whole, budget.cohort_rows)] + [
+            (production.title, rows) for production, rows in budget.productions
+        ]
+        for owner, rows in sections:
+            for row in rows:
+                yield self._row(owner, row)
+        yield self._row(whole, budget.total, label=_("Total"))
+
+    def _row(self, owner, row, label=None) -> list:
+        warnings = []
+        if row.over_committed:
+            warnings.append(_("Committed over budget"))
+        if row.over_actual:
+            warnings.append(_("Spent over budget"))
+        return [
+            owner,
+            label or row.label,
+            row.budgeted,
+            row.estimated,
+            row.committed,
+            row.actual,
+            row.remaining,
+            "; ".join(str(warning) for warning in warnings),
+        ]
+
+    def sheet(self) -> Sheet:
+        return Sheet(_("Budget"), self.columns(), self.rows())
+
+
+class CohortReport(XlsxExport):
+    """The whole cohort in one workbook: who applied, who was chosen, what was shot, and what
+    it cost."""
+
+    def __init__(self, *, cohort: Cohort, personal_data: bool):
+        self.cohort = cohort
+        self.personal_data = personal_data
+        self.filename = f"{cohort.slug}-report"
+
+    def sheets(self) -> Iterator[Sheet]:
+        cohort = self.cohort
+        yield SummarySheet(cohort=cohort).sheet()
+        yield ApplicationSheet(cohort=cohort).sheet()
+        yield SelectionSheet(cohort=cohort).sheet()
+        yield RosterSheet(cohort=cohort, personal_data=self.personal_data).sheet()
+        yield from ReviewExport(cohort=cohort, order=SelectionSheet.order).sheets()
+        yield from ShootDayExport(shoot_days=shoot_selectors.shoot_days_of(cohort=cohort)).sheets()
+        yield from PermitExport(permits=shoot_selectors.permits_of(cohort=cohort)).sheets()
+        support = SupportRequestExport(requests=shoot_selectors.support_requests_of(cohort=cohort))
+        yield Sheet(_("Logistics"), support.columns(), support.rows())
+        yield BudgetSheet(cohort=cohort).sheet()
