@@ -3,17 +3,34 @@
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from applicants.enums import ApplicationStatus
-from applicants.models import Application, AuditEntry, Cohort, OutboxMessage, User
+from applicants.models import Application, AuditEntry, Cohort, Country, OutboxMessage, User
 from applicants.selectors import cohorts_with_counts
+from shoots import selectors as shoots_selectors
+from shoots.models import ShootDay
 
 from .enums import REVIEWABLE_STATES, REVIEWER_PERMISSION
-from .models import Assignment, Criterion, Score
+from .models import Assignment, Criterion, Review, Score
 
 # Reviewers disagree widely when their totals (0 to 100) lie this far apart.
 DISAGREEMENT_SPREAD = 30
@@ -242,17 +259,6 @@ def cohort_outbox(*, cohort: Cohort) -> QuerySet[OutboxMessage]:
 
 # The staff dashboard ---------------------------------------------------------------------
 # Each read below costs a fixed number of queries, whatever the size of the cohort.
-
-from datetime import date, timedelta  # noqa: E402
-
-from django.db.models import Case, DateField, Exists, OuterRef, Value, When, Window  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from applicants.models import Country  # noqa: E402
-from shoots import selectors as shoots_selectors  # noqa: E402
-from shoots.models import ShootDay  # noqa: E402
-
-from .models import Review  # noqa: E402
 
 # How many rows each list of the dashboard shows; the whole list is one link away.
 DASHBOARD_ROWS = 5

@@ -1,10 +1,13 @@
 """Refresh the README's screenshots.
 
-`make run` in one shell, then `.venv/bin/python docs/take_screenshots.py` in another.
+`make run` in one shell, then `.venv/bin/python docs/take_screenshots.py` in another. The
+cohort report's first page is drawn by LibreOffice and poppler (`soffice`, `pdftoppm`).
 """
 
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -75,8 +78,28 @@ def main():
                 page.locator("main a[href^='/desk/reviews/']").first.click()
             page.screenshot(path=OUT / name, full_page=True)
             page.close()
+        report_page(browser)
         browser.close()
     return 0
+
+
+def report_page(browser):
+    """The cohort report's Summary sheet as LibreOffice prints it, with its chart."""
+    page = browser.new_page()
+    page.goto(BASE + "/accounts/login/")
+    page.fill("#id_username", "manager@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    response = page.request.get(BASE + "/desk/cohorts/fly-2025/report.xlsx")
+    with tempfile.TemporaryDirectory() as folder:
+        workbook = Path(folder) / "report.xlsx"
+        workbook.write_bytes(response.body())
+        convert = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", folder]
+        subprocess.run([*convert, str(workbook)], check=True, capture_output=True)  # noqa: S603
+        first = ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"]
+        target = OUT / "cohort-report"
+        subprocess.run([*first, str(workbook.with_suffix(".pdf")), str(target)], check=True)  # noqa: S603
+    page.close()
 
 
 if __name__ == "__main__":
