@@ -16,7 +16,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +41,8 @@ FORMATS = {
 
 # What a spreadsheet may read as the start of a formula (OWASP's list, as in defusedcsv).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 cannot carry: control characters, lone surrogates, U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Excel's own limits: a sheet name, a cell's text.
 SHEET_TITLE_LENGTH = 31
 CELL_TEXT_LENGTH = 32_767
@@ -49,13 +51,14 @@ BOLD = Font(name="Calibri", size=11, bold=True)  # named: a bare bold font print
 
 
 def neutralise(text: str) -> str:
-    """Text as a spreadsheet shows it and never runs it: a formula gets a leading apostrophe.
+    """Text as a spreadsheet shows it and never runs it: a formula, or text that reads as an
+    error code (#N/A), gets a leading apostrophe.
 
     Characters XML cannot carry are dropped; every script (Khmer, Lao, Hangul...) is kept.
     """
     if not text.isprintable():  # the common case skips the search
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if text.startswith(FORMULA_STARTS):
+        text = XML_ILLEGAL.sub("", text)
+    if text.startswith(FORMULA_STARTS) or text in ERROR_CODES:
         text = "'" + text
     return text[:CELL_TEXT_LENGTH]
 

@@ -6,14 +6,13 @@ Each sheet is one class's rows; the shoots' sheets are the same exports as the s
 from collections import Counter
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.chart import BarChart, Reference
 
 from applicants.enums import ApplicationStatus, CrewRole, Gender
-from applicants.models import Application, Cohort, Country
+from applicants.models import Cohort
 from applicants.xlsx import (
     DATE,
     DATETIME,
@@ -28,13 +27,10 @@ from applicants.xlsx import (
 )
 from shoots import selectors as shoot_selectors
 from shoots.exporters import PermitExport, ShootDayExport, SupportRequestExport
-from shoots.models import TeamMember
 
 from . import selectors
-from .models import Assignment, Criterion, Score
 
 S = ApplicationStatus
-OFFERED = [S.ACCEPTED, S.OFFER_ACCEPTED, S.OFFER_DECLINED]
 # Rows read from the database at a time: memory stays flat whatever the cohort's size.
 CHUNK = 2000
 
@@ -51,6 +47,13 @@ def _country(profile) -> str:
     return str((profile and profile.nationality) or "")
 
 
+def _scores(sheet) -> dict:
+    """The panel's scores a sheet was given, else its cohort's, read when its rows are."""
+    if sheet.scores is None:
+        sheet.scores = selectors.cohort_scores(cohort=sheet.cohort)
+    return sheet.scores
+
+
 def _labels(choices) -> dict[str, str]:
     """An enum's labels in the current language, translated once rather than per row."""
     return {value: str(label) for value, label in choices.choices}
@@ -61,7 +64,6 @@ class SummarySheet:
 
     def __init__(self, *, cohort: Cohort):
         self.cohort = cohort
-        self.applications = Application.objects.filter(cohort=cohort)
 
     def columns(self) -> list[Column]:
         return [
@@ -74,66 +76,32 @@ class SummarySheet:
         ]
 
     def rows(self) -> Iterator[list]:
-        eligible = {country.pk: country for country in self.cohort.eligible_countries.all()}
-        counts = {
-            row["applicant__profile__nationality"]: row
-            for row in self.applications.values("applicant__profile__nationality")
-            .annotate(
-                drafts=Count("pk", filter=Q(status=S.DRAFT)),
-                received=Count("pk", filter=~Q(status=S.DRAFT)),
-                offered=Count("pk", filter=Q(status__in=OFFERED)),
-                confirmed=Count("pk", filter=Q(status=S.OFFER_ACCEPTED)),
-            )
-            .order_by()
-        }
-        names = dict(
-            Country.objects.filter(pk__in=[pk for pk in counts if pk]).values_list("pk", "name")
-        )
-        names.update({pk: country.name for pk, country in eligible.items()})
-        seats = self.cohort.seats_per_country
-        for pk in sorted(names, key=lambda pk: names[pk]):
-            found = counts.get(pk, {})
+        # The same numbers as the dashboard's chart: one selector for both.
+        for row in selectors.applications_by_country(cohort=self.cohort).rows:
             yield [
-                names[pk],
-                seats if pk in eligible else 0,
-                found.get("received", 0),
-                found.get("drafts", 0),
-                found.get("offered", 0),
-                found.get("confirmed", 0),
-            ]
-        if None in counts:
-            found = counts[None]
-            yield [
-                _("No nationality given"),
-                0,
-                found["received"],
-                found["drafts"],
-                found["offered"],
-                found["confirmed"],
+                row.country.name,
+                row.seats,
+                row.applications,
+                row.drafts,
+                row.selected,
+                row.confirmed,
             ]
 
     def _tables(self) -> Iterator[tuple[str, list[tuple[str, int]]]]:
-        received = self.applications.exclude(status=S.DRAFT)
-        by_status = Counter(dict(self.applications.values_list("status").annotate(n=Count("pk"))))
-        yield _("Applications by state"), [(status.label, by_status[status]) for status in S]
-        by_gender = Counter(
-            dict(received.values_list("applicant__profile__gender").annotate(n=Count("pk")))
+        counts = selectors.cohort_counts(cohort=self.cohort)
+        yield (
+            _("Applications by state"),
+            [(status.label, counts.by_state[status]) for status in S],
         )
+        by_gender = counts.by_gender
         genders = [(gender.label, by_gender.pop(gender.value, 0)) for gender in Gender]
         genders.append((_("Not given"), sum(by_gender.values())))
         yield _("Applications by gender (drafts not counted)"), genders
-        by_role = Counter(dict(received.values_list("role_1").annotate(n=Count("pk"))))
         yield (
             _("Applications by first intended role (drafts not counted)"),
-            [(role.label, by_role[role]) for role in CrewRole],
+            [(role.label, counts.by_role[role]) for role in CrewRole],
         )
-        crew = Counter(
-            dict(
-                TeamMember.objects.filter(team__cohort=self.cohort)
-                .values_list("role")
-                .annotate(n=Count("pk"))
-            )
-        )
+        crew = counts.by_crew_role
         roles = [(role.label, crew.pop(role.value, 0)) for role in CrewRole]
         roles.append((_("No crew role yet"), sum(crew.values())))
         yield _("Participants by crew role"), roles
@@ -174,8 +142,9 @@ class SummarySheet:
 class ApplicationSheet:
     """Every application received (drafts are never read), with the panel's scores."""
 
-    def __init__(self, *, cohort: Cohort):
+    def __init__(self, *, cohort: Cohort, scores: dict | None = None):
         self.cohort = cohort
+        self.scores = scores
 
     def columns(self) -> list[Column]:
         return [
@@ -196,29 +165,11 @@ class ApplicationSheet:
         ]
 
     def rows(self) -> Iterator[list]:
-        scores = selectors.cohort_scores(cohort=self.cohort)
+        scores = _scores(self)
         # Plain values, not models, and every label looked up once: the sheet of a big call
         # costs little more than dumping its rows.
         genders, states, roles = (_labels(enum) for enum in (Gender, S, CrewRole))
-        rows = (
-            Application.objects.filter(cohort=self.cohort)
-            .exclude(status=S.DRAFT)
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "applicant__profile__legal_name",
-                "applicant__profile__native_name",
-                "applicant__profile__preferred_name",
-                "applicant__profile__nationality__name",
-                "applicant__profile__gender",
-                "applicant__profile__date_of_birth",
-                "role_1",
-                "role_2",
-                "role_3",
-                "status",
-                "submitted_at",
-            )
-        )
+        rows = selectors.report_applications(cohort=self.cohort)
         age = self.cohort.age_on_reference_date
         for row in rows.iterator(chunk_size=CHUNK):
             pk, name, native, preferred, country, gender, birth, *intended, status, sent = row
@@ -252,8 +203,9 @@ class SelectionSheet:
 
     order = "normalised"
 
-    def __init__(self, *, cohort: Cohort):
+    def __init__(self, *, cohort: Cohort, scores: dict | None = None):
         self.cohort = cohort
+        self.scores = scores
 
     def columns(self) -> list[Column]:
         return [
@@ -272,23 +224,8 @@ class SelectionSheet:
         ]
 
     def rows(self) -> Iterator[list]:
-        scores = selectors.cohort_scores(cohort=self.cohort)
-        # Plain tuples, not models: a ranking of any size sorts in little memory.
-        fields = [
-            "pk",
-            "applicant__profile__nationality__name",
-            "applicant__profile__legal_name",
-            "applicant__profile__native_name",
-            "status",
-            "waitlist_position",
-            "decision_reason",
-            "offer_expires_at",
-        ]
-        running = (
-            Application.objects.filter(cohort=self.cohort, submitted_at__isnull=False)
-            .exclude(status=S.WITHDRAWN)
-            .values_list(*fields)
-        )
+        scores = _scores(self)
+        running = selectors.ranking_rows(cohort=self.cohort)
         ranked = sorted(
             running, key=lambda row: selectors.rank_key(self.order, scores.get(row[0]), row[0])
         )
@@ -322,7 +259,7 @@ class SelectionSheet:
 class RosterSheet:
     """The cohort's participants with their team, film and crew role.
 
-    Birth dates, passports and guardians' contacts only for a reader with
+    E-mail addresses, birth dates, passports and guardians' contacts only for a reader with
     `applicants.view_personal_data`; without it the columns are not there at all.
     """
 
@@ -339,10 +276,10 @@ class RosterSheet:
             Column(_("Nationality"), width=16),
             Column(_("Gender"), width=12),
             Column(_("Crew role"), width=18),
-            Column(_("E-mail"), width=28),
         ]
         if self.personal_data:
             columns += [
+                Column(_("E-mail"), width=28),
                 Column(_("Date of birth"), DATE, 12),
                 Column(_("Age on reference date"), NUMBER, 10),
                 Column(_("Passport number"), width=14),
@@ -371,12 +308,12 @@ class RosterSheet:
                 _country(profile),
                 profile.get_gender_display() if profile else "",
                 member.get_role_display() if member and member.role else "",
-                participant.user.email,
             ]
             if self.personal_data:
                 birth = profile and profile.date_of_birth
                 application = participant.application
                 row += [
+                    participant.user.email,
                     birth,
                     self.cohort.age_on_reference_date(birth) if birth else None,
                     profile.passport_number if profile else "",
@@ -393,16 +330,18 @@ class RosterSheet:
 class ReviewExport(ListExport):
     """One row per reviewer's assignment: the state of the review, its total and each score.
 
-    Ordered as the ranking page orders its applications, then by reviewer.
+    Ordered as the ranking page orders its applications, then by reviewer. A review not yet
+    submitted shows its state only: a reviewer's draft is theirs until they send it.
     """
 
     filename = "reviews"
     title = gettext_lazy("Reviews")
 
-    def __init__(self, *, cohort: Cohort, order: str = "mean"):
+    def __init__(self, *, cohort: Cohort, order: str = "mean", scores: dict | None = None):
         self.cohort = cohort
         self.order = order
-        self.criteria = list(Criterion.objects.filter(cohort=cohort).order_by("position", "pk"))
+        self.scores = scores
+        self.criteria = list(selectors.rubric_of(cohort=cohort))
 
     def columns(self) -> list[Column]:
         return [
@@ -425,24 +364,23 @@ class ReviewExport(ListExport):
         ]
 
     def rows(self) -> Iterator[list]:
-        scores = selectors.cohort_scores(cohort=self.cohort)
-        values = {}  # review id -> {criterion id: value}
-        for review_id, criterion_id, value in Score.objects.filter(
-            review__assignment__application__cohort=self.cohort
-        ).values_list("review_id", "criterion_id", "value"):
-            values.setdefault(review_id, {})[criterion_id] = value
-        # Sorted as plain ids, read in chunks: memory stays flat however many reviews.
+        scores = _scores(self)
+        assignments = selectors.report_assignments(cohort=self.cohort)
+        # Sorted as plain ids, then read a chunk at a time with the chunk's scores: memory
+        # stays flat however many reviews.
         order = sorted(
-            Assignment.objects.filter(application__cohort=self.cohort)
-            .order_by("reviewer__full_name", "reviewer__email", "pk")
-            .values_list("pk", "application_id"),
+            assignments.order_by("reviewer__full_name", "reviewer__email", "pk").values_list(
+                "pk", "application_id"
+            ),
             key=lambda row: selectors.rank_key(self.order, scores.get(row[1]), row[1]),
             reverse=True,
         )
-        related = ("application__applicant__profile__nationality", "reviewer", "review")
         for start in range(0, len(order), CHUNK):
             chunk = [pk for pk, _application in order[start : start + CHUNK]]
-            found = Assignment.objects.select_related(*related).in_bulk(chunk)
+            found = selectors.assignments_by_id(ids=chunk)
+            values = selectors.submitted_scores(
+                reviews=[found[pk].review.pk for pk in chunk if hasattr(found[pk], "review")]
+            )
             yield from (self._row(found[pk], scores, values) for pk in chunk)
 
     def _row(self, assignment, scores, values) -> list:
@@ -450,7 +388,7 @@ class ReviewExport(ListExport):
         submitted = review and review.submitted_at
         found = scores.get(assignment.application_id)
         profile = getattr(assignment.application.applicant, "profile", None)
-        own = values.get(review.pk, {}) if review else {}
+        own = values.get(review.pk, {}) if submitted else {}
         return [
             assignment.application_id,
             _name(profile),
@@ -460,7 +398,7 @@ class ReviewExport(ListExport):
             submitted,
             found.totals.get(assignment.reviewer_id) if found and submitted else None,
             *[own.get(criterion.pk) for criterion in self.criteria],
-            review.comment if review else "",
+            review.comment if submitted else "",
         ]
 
 
@@ -525,11 +463,12 @@ class CohortReport(XlsxExport):
 
     def sheets(self) -> Iterator[Sheet]:
         cohort = self.cohort
+        scores = selectors.cohort_scores(cohort=cohort)  # for three sheets, computed once
         yield SummarySheet(cohort=cohort).sheet()
-        yield ApplicationSheet(cohort=cohort).sheet()
-        yield SelectionSheet(cohort=cohort).sheet()
+        yield ApplicationSheet(cohort=cohort, scores=scores).sheet()
+        yield SelectionSheet(cohort=cohort, scores=scores).sheet()
         yield RosterSheet(cohort=cohort, personal_data=self.personal_data).sheet()
-        yield from ReviewExport(cohort=cohort, order=SelectionSheet.order).sheets()
+        yield from ReviewExport(cohort=cohort, order=SelectionSheet.order, scores=scores).sheets()
         yield from ShootDayExport(shoot_days=shoot_selectors.shoot_days_of(cohort=cohort)).sheets()
         yield from PermitExport(permits=shoot_selectors.permits_of(cohort=cohort)).sheets()
         support = SupportRequestExport(requests=shoot_selectors.support_requests_of(cohort=cohort))

@@ -1,9 +1,10 @@
 """Reads of the staff desk, joins done; the ranking computed from a few flat queries."""
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
@@ -27,13 +28,15 @@ from applicants.enums import ApplicationStatus
 from applicants.models import Application, AuditEntry, Cohort, Country, OutboxMessage, User
 from applicants.selectors import cohorts_with_counts
 from shoots import selectors as shoots_selectors
-from shoots.models import ShootDay
+from shoots.models import ShootDay, TeamMember
 
 from .enums import REVIEWABLE_STATES, REVIEWER_PERMISSION
 from .models import Assignment, Criterion, Review, Score
 
 # Reviewers disagree widely when their totals (0 to 100) lie this far apart.
 DISAGREEMENT_SPREAD = 30
+# What the panel ranks, and what staff may read: submitted once, and still in the running.
+SUBMITTED_NOT_WITHDRAWN = Q(submitted_at__isnull=False) & ~Q(status=ApplicationStatus.WITHDRAWN)
 
 
 def desk_cohorts() -> QuerySet:
@@ -115,20 +118,25 @@ def cohort_scores(*, cohort: Cohort) -> dict[int, Scores]:
     numbers are held, so that a cohort of any size fits.
     """
     criteria = {c.pk: c for c in Criterion.objects.filter(cohort=cohort)}
-    scores = defaultdict(dict)  # (application id, reviewer id) -> {criterion id: value}
-    for application_id, reviewer_id, criterion_id, value in Score.objects.filter(
-        review__assignment__application__cohort=cohort, review__submitted_at__isnull=False
-    ).values_list(
-        "review__assignment__application_id",
-        "review__assignment__reviewer_id",
-        "criterion_id",
-        "value",
-    ):
-        scores[(application_id, reviewer_id)][criterion_id] = value
+    ranked = "review__assignment__application__"
+    values = (
+        Score.objects.filter(
+            review__submitted_at__isnull=False,
+            **{f"{ranked}cohort": cohort, f"{ranked}submitted_at__isnull": False},
+        )
+        .exclude(**{f"{ranked}status": ApplicationStatus.WITHDRAWN})
+        .order_by("review_id")
+        .values_list(
+            "review_id", f"{ranked}id", "review__assignment__reviewer_id", "criterion_id", "value"
+        )
+    )
     by_application = defaultdict(Scores)
     by_reviewer = defaultdict(list)
-    for (application_id, reviewer_id), values in scores.items():
-        total = review_total(values, criteria)
+    # Review by review, in order: only one review's scores are held at a time.
+    for (_review, application_id, reviewer_id), rows in groupby(
+        values.iterator(chunk_size=5000), key=lambda row: row[:3]
+    ):
+        total = review_total({criterion: value for *_key, criterion, value in rows}, criteria)
         if total is not None:
             by_application[application_id].totals[reviewer_id] = total
             by_reviewer[reviewer_id].append(total)
@@ -264,13 +272,9 @@ def cohort_outbox(*, cohort: Cohort) -> QuerySet[OutboxMessage]:
 DASHBOARD_ROWS = 5
 # Shoot days this close are "upcoming".
 UPCOMING_DAYS = 14
-# Offered a seat: whatever the applicant answered since.
-OFFERED_STATES = (
-    ApplicationStatus.ACCEPTED,
-    ApplicationStatus.OFFER_ACCEPTED,
-    ApplicationStatus.OFFER_DECLINED,
-)
-SUBMITTED_NOT_WITHDRAWN = Q(submitted_at__isnull=False) & ~Q(status=ApplicationStatus.WITHDRAWN)
+# Holding a seat: offered one, or accepted it. A declined offer frees its seat, as on the
+# selection board.
+OFFERED_STATES = (ApplicationStatus.ACCEPTED, ApplicationStatus.OFFER_ACCEPTED)
 
 
 def current_cohort(*, today: date | None = None) -> Cohort | None:
@@ -347,6 +351,7 @@ class CountryCount:
     applications: int = 0  # submitted, not withdrawn
     selected: int = 0  # offered a seat
     confirmed: int = 0
+    drafts: int = 0  # counted, never read
 
 
 @dataclass
@@ -372,6 +377,7 @@ def applications_by_country(*, cohort: Cohort) -> CountryChart:
             applications=Count("pk", filter=SUBMITTED_NOT_WITHDRAWN),
             selected=Count("pk", filter=Q(status__in=OFFERED_STATES)),
             confirmed=Count("pk", filter=Q(status=ApplicationStatus.OFFER_ACCEPTED)),
+            drafts=Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
         )
         .order_by()
     )
@@ -381,6 +387,7 @@ def applications_by_country(*, cohort: Cohort) -> CountryChart:
             row.applications = count["applications"]
             row.selected = count["selected"]
             row.confirmed = count["confirmed"]
+            row.drafts = count["drafts"]
     return CountryChart(list(rows.values()))
 
 
@@ -501,3 +508,108 @@ def budget_glance(*, cohort: Cohort) -> BudgetGlance:
         warnings=budget.warnings,
         over=[row for row in budget.cohort_rows if row.over_committed or row.over_actual],
     )
+
+
+# The cohort report ----------------------------------------------------------------------
+
+
+@dataclass
+class CohortCounts:
+    """What the report's Summary counts besides countries. Drafts are counted by state only."""
+
+    by_state: Counter
+    by_gender: Counter  # submitted applications
+    by_role: Counter  # submitted applications' first intended role
+    by_crew_role: Counter  # the participants' roles in their teams
+
+
+def cohort_counts(*, cohort: Cohort) -> CohortCounts:
+    """Four queries, whatever the size of the cohort."""
+    applications = Application.objects.filter(cohort=cohort)
+    # A draft withdrawn before it was sent was never received: it is counted nowhere.
+    received = applications.filter(submitted_at__isnull=False)
+    states = received.values_list("status").annotate(n=Count("pk")).order_by()
+    drafts = Count("pk", filter=Q(status=ApplicationStatus.DRAFT))
+    by_state = Counter(dict(states))
+    by_state[ApplicationStatus.DRAFT] = applications.aggregate(n=drafts)["n"]
+
+    def count(queryset, field):
+        return Counter(dict(queryset.values_list(field).annotate(n=Count("pk")).order_by()))
+
+    return CohortCounts(
+        by_state=by_state,
+        by_gender=count(received, "applicant__profile__gender"),
+        by_role=count(received, "role_1"),
+        by_crew_role=count(TeamMember.objects.filter(team__cohort=cohort), "role"),
+    )
+
+
+def ranking_rows(*, cohort: Cohort) -> QuerySet:
+    """The ranked applications as plain tuples (a ranking of any size sorts in little memory):
+    id, nationality, legal and own-script name, state, waitlist place, override reason, offer
+    deadline."""
+    return (
+        Application.objects.filter(SUBMITTED_NOT_WITHDRAWN, cohort=cohort)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "applicant__profile__nationality__name",
+            "applicant__profile__legal_name",
+            "applicant__profile__native_name",
+            "status",
+            "waitlist_position",
+            "decision_reason",
+            "offer_expires_at",
+        )
+    )
+
+
+def report_applications(*, cohort: Cohort) -> QuerySet:
+    """Every application received, as the report's Applications sheet lists them, as tuples."""
+    return (
+        Application.objects.filter(cohort=cohort, submitted_at__isnull=False)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "applicant__profile__legal_name",
+            "applicant__profile__native_name",
+            "applicant__profile__preferred_name",
+            "applicant__profile__nationality__name",
+            "applicant__profile__gender",
+            "applicant__profile__date_of_birth",
+            "role_1",
+            "role_2",
+            "role_3",
+            "status",
+            "submitted_at",
+        )
+    )
+
+
+def rubric_of(*, cohort: Cohort) -> QuerySet[Criterion]:
+    return Criterion.objects.filter(cohort=cohort).order_by("position", "pk")
+
+
+def report_assignments(*, cohort: Cohort) -> QuerySet[Assignment]:
+    """Every reviewer's assignment to an application still in the running."""
+    return Assignment.objects.filter(
+        application__cohort=cohort, application__submitted_at__isnull=False
+    ).exclude(application__status=ApplicationStatus.WITHDRAWN)
+
+
+def assignments_by_id(*, ids: list[int]) -> dict[int, Assignment]:
+    """Assignments by their ids, joins done. By id alone: the ids were chosen already, and
+    filtering again makes SQLite join the whole cohort for every chunk."""
+    return Assignment.objects.select_related(
+        "application__applicant__profile__nationality", "reviewer", "review"
+    ).in_bulk(ids)
+
+
+def submitted_scores(*, reviews: list[int]) -> dict[int, dict[int, int]]:
+    """The scores of the submitted reviews among `reviews`: review id -> criterion id -> value."""
+    values = defaultdict(dict)
+    for review_id, criterion_id, value in Score.objects.filter(
+        review__in=reviews, review__submitted_at__isnull=False
+    ).values_list("review_id", "criterion_id", "value"):
+        values[review_id][criterion_id] = value
+    return values

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from applicants.enums import ApplicationStatus
 from commission.exporters import CohortReport
+from commission.models import Review
 from shoots.enums import PermitStatus, SupportKind, SupportState
 from tests.applicants.test_filters import submitted
 from tests.commission.test_ranking import review, rubric
@@ -53,10 +54,11 @@ def season():
     """A small season: two eligible countries, a third that is not, every stage filled in."""
     cambodia = CountryFactory(code="KH", name="Cambodia")
     korea = CountryFactory(code="KR", name="Republic of Korea")
+    thailand = CountryFactory(code="TH", name="Thailand")
     cohort = CohortFactory(
         name="FLY 2031 Busan",
         slug="fly-2031",
-        eligible_countries=[cambodia, korea],
+        eligible_countries=[cambodia, korea, thailand],
         age_reference_date=date(2031, 8, 1),
     )
     sokha = submitted(
@@ -70,17 +72,24 @@ def season():
     )
     injected = submitted(cohort=cohort, legal_name=FORMULA, nationality=korea, gender="male")
     submitted(cohort=cohort, status=ApplicationStatus.DRAFT, nationality=cambodia)
+    # Withdrawn before it was ever sent: staff never read it, and the report counts it nowhere.
     submitted(
         cohort=cohort,
-        legal_name="Somchai",
-        nationality=CountryFactory(code="TH", name="Thailand"),
-        gender="male",
+        status=ApplicationStatus.WITHDRAWN,
+        submitted_at=None,
+        legal_name="Never Sent",
+        nationality=cambodia,
+        gender="female",
     )
+    somchai = submitted(cohort=cohort, legal_name="Somchai", nationality=thailand, gender="male")
     criteria = rubric(cohort, ("Vision", 1, 5, True), ("Story", 1, 5, True))
     panel = [StaffFactory(role="Reviewer", full_name=name) for name in ("Kim Minji", "Lee Jun")]
     review(sokha, panel[0], criteria, [5, 5])
     review(sokha, panel[1], criteria, [4, 4])
     review(injected, panel[0], criteria, [2, 1])
+    # A reviewer's unsent draft, with a comment: theirs until they send it.
+    review(somchai, panel[1], criteria, [1, 1], submit=False)
+    Review.objects.filter(assignment__application=somchai).update(comment="Not sure yet")
     injected.status, injected.waitlist_position = ApplicationStatus.WAITLISTED, 1
     injected.save()
     sokha.status = ApplicationStatus.OFFER_ACCEPTED
@@ -128,13 +137,14 @@ def test_cohort_report_summary_counts_countries_against_seats_with_a_chart(clien
         ("Country", "Seats", "Applications", "Drafts", "Offered a seat", "Confirmed"),
         ("Cambodia", 2, 1, 1, 1, 1),
         ("Republic of Korea", 2, 1, 0, 0, 0),
-        ("Thailand", 0, 1, 0, 0, 0),
+        ("Thailand", 2, 1, 0, 0, 0),
     ]
     assert summary.auto_filter.ref == "A1:F4"
     labels = {row[0]: row[1] for row in summary.iter_rows(min_row=5, values_only=True) if row}
     assert labels["Waitlisted"] == 1
     assert labels["Offer accepted"] == 1
     assert labels["Draft"] == 1
+    assert labels["Withdrawn"] == 0  # the draft withdrawn unsent was never received
     assert (labels["Female"], labels["Male"]) == (1, 2)
     assert labels["Cinematographer"] == 1
     [chart] = summary._charts
@@ -182,18 +192,24 @@ def test_cohort_report_roster_holds_passports_only_for_a_manager(client, manager
     [row] = rows_of(load_workbook(path)["Roster"])
     assert row["Legal name"] == "Chan Sokha"
     assert "Passport number" not in row
+    assert "E-mail" not in row
     assert "Date of birth" not in row
     assert "Guardian's name" not in row
 
 
 def test_cohort_report_reviews_show_each_score(client, manager, season):
     rows = rows_of(report(client, manager, season)["Reviews"])
-    assert [(row["Legal name"], row["Reviewer"], row["Total (0-100)"]) for row in rows] == [
-        ("Chan Sokha", "Kim Minji", 100.0),
-        ("Chan Sokha", "Lee Jun", 75.0),
-        ("'" + FORMULA, "Kim Minji", 12.5),
+    assert [
+        (row["Legal name"], row["Reviewer"], row["Review"], row["Total (0-100)"]) for row in rows
+    ] == [
+        ("Chan Sokha", "Kim Minji", "Submitted", 100.0),
+        ("Chan Sokha", "Lee Jun", "Submitted", 75.0),
+        ("'" + FORMULA, "Kim Minji", "Submitted", 12.5),
+        ("Somchai", "Lee Jun", "Draft", None),
     ]
     assert (rows[0]["Vision"], rows[0]["Story"]) == (5, 5)
+    # A draft shows its state, never its scores or comment.
+    assert (rows[3]["Vision"], rows[3]["Story"], rows[3]["Comment"]) == (None, None, None)
 
 
 def test_cohort_report_money_is_typed_in_won(client, manager, season):
@@ -256,7 +272,7 @@ def test_cohort_report_queries_stay_constant(
     for _n in range(applications):
         ParticipantFactory(application__cohort=cohort)
     client.force_login(manager)
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(25):
         response = client.get(reverse("cohort_report", args=[cohort.slug]))
     assert workbook_of(response)["Roster"].max_row == applications + 1
 
@@ -332,6 +348,7 @@ def test_review_export_follows_the_ranking_pages_order(client, manager, season):
         ("Chan Sokha", "Submitted"),
         ("Chan Sokha", "Submitted"),
         ("'" + FORMULA, "Submitted"),
+        ("Somchai", "Draft"),
     ]
 
 
@@ -339,7 +356,12 @@ def test_review_export_ignores_an_unknown_order(client, manager, season):
     client.force_login(manager)
     response = client.get(reverse("review_export", args=[season.slug]), {"order": "'; drop"})
     rows = rows_of(workbook_of(response)["Reviews"])
-    assert [row["Legal name"] for row in rows] == ["Chan Sokha", "Chan Sokha", "'" + FORMULA]
+    assert [row["Legal name"] for row in rows] == [
+        "Chan Sokha",
+        "Chan Sokha",
+        "'" + FORMULA,
+        "Somchai",
+    ]
 
 
 @pytest.mark.parametrize("role", ["logistics", "reviewer", "permits_officer"])

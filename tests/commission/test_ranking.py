@@ -228,3 +228,19 @@ def test_a_withdrawn_application_is_not_ranked(cohort, panel):
     application_transition(application=application, to="withdrawn", by=application.applicant)
 
     assert ranked(cohort) == {}
+
+
+def test_reviews_of_a_withdrawn_application_do_not_move_anyone_elses_score(cohort, panel):
+    from applicants.services import application_transition
+
+    criteria = rubric(cohort, ("Vision", 1, 5, True))
+    strong, weak = (ApplicationFactory(cohort=cohort, status="submitted") for _n in range(2))
+    review(strong, panel[0], criteria, [4])
+    review(weak, panel[0], criteria, [2])
+    before = {pk: row.normalised for pk, row in ranked(cohort).items()}
+    gone = ApplicationFactory(cohort=cohort, status="submitted")
+    review(gone, panel[0], criteria, [5])
+    application_transition(application=gone, to="withdrawn", by=gone.applicant)
+
+    assert {pk: row.normalised for pk, row in ranked(cohort).items()} == before
+    assert selectors.cohort_scores(cohort=cohort).keys() == {strong.pk, weak.pk}
