@@ -227,9 +227,10 @@ class SelectionSheet:
         scores = _scores(self)
         running = selectors.ranking_rows(cohort=self.cohort)
         ranked = sorted(
-            running, key=lambda row: selectors.rank_key(self.order, scores.get(row[0]), row[0])
+            running,
+            key=lambda row: selectors.rank_key(self.order, scores.get(row[0]), row[0]),
+            reverse=True,
         )
-        ranked.reverse()
         overall = {row[0]: place for place, row in enumerate(ranked, 1)}
         ranked.sort(key=lambda row: (row[1] is None, row[1] or ""))  # stable: rank kept
         in_country = Counter()
