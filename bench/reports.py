@@ -27,7 +27,7 @@ from applicants.models import ApplicantProfile, Application, Cohort, User
 from applicants.xlsx import write_sheet
 from commission.exporters import ApplicationSheet, CohortReport
 from commission.models import Assignment, Criterion, Review, Score
-from commission.selectors import cohort_scores
+from commission.selectors import cohort_scores, report_applications
 from tests.factories import CohortFactory, CountryFactory, StaffFactory
 
 APPLICATIONS = 20_000
@@ -45,20 +45,6 @@ NAMES = [
     ("=HYPERLINK(1)", "", "SG"),  # a formula, neutralised on the way out
 ]
 STATUSES = [status for status in ApplicationStatus if status != ApplicationStatus.DRAFT]
-FIELDS = [
-    "pk",
-    "applicant__profile__legal_name",
-    "applicant__profile__native_name",
-    "applicant__profile__preferred_name",
-    "applicant__profile__nationality__name",
-    "applicant__profile__gender",
-    "applicant__profile__date_of_birth",
-    "role_1",
-    "role_2",
-    "role_3",
-    "status",
-    "submitted_at",
-]
 
 
 def populate() -> Cohort:
@@ -133,13 +119,8 @@ def bare_dump(cohort: Cohort, target) -> None:
     """The baseline: the same fields, appended as they come, naive times for Excel."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Applications")
-    sheet.append(FIELDS)
-    rows = (
-        Application.objects.filter(cohort=cohort)
-        .exclude(status=ApplicationStatus.DRAFT)
-        .order_by("pk")
-        .values_list(*FIELDS)
-    )
+    rows = report_applications(cohort=cohort)  # the rows the Applications sheet reads
+    sheet.append(list(rows.query.values_select))
     for row in rows.iterator(chunk_size=2000):
         *head, submitted = row
         sheet.append([*head, submitted.replace(tzinfo=None)])
