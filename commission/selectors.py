@@ -165,8 +165,7 @@ def cohort_ranking(*, cohort: Cohort, order: str = "mean") -> list[Ranked]:
     scores = cohort_scores(cohort=cohort)
     rows = []
     for application in (
-        Application.objects.filter(cohort=cohort, submitted_at__isnull=False)
-        .exclude(status=ApplicationStatus.WITHDRAWN)
+        Application.objects.filter(SUBMITTED_NOT_WITHDRAWN, cohort=cohort)
         .select_related("applicant__profile__nationality")
         .annotate(n_assigned=Count("assignments"))
     ):
@@ -313,8 +312,8 @@ class Funnel:
 
 def application_funnel(*, cohort: Cohort, with_reviews: bool = True) -> Funnel:
     """How far the cohort's applications got: drafts, submitted (and not withdrawn),
-    reviewed (one submitted review or more; left out unless `with_reviews`), offered a seat
-    (whatever the answer), confirmed (offer accepted). One query."""
+    reviewed (one submitted review or more; left out unless `with_reviews`), selected (offered
+    a seat or accepted it: `OFFERED_STATES`), confirmed (offer accepted). One query."""
     counts = {
         "drafts": Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
         "submitted": Count("pk", filter=SUBMITTED_NOT_WITHDRAWN),
@@ -528,16 +527,13 @@ def cohort_counts(*, cohort: Cohort) -> CohortCounts:
     applications = Application.objects.filter(cohort=cohort)
     # A draft withdrawn before it was sent was never received: it is counted nowhere.
     received = applications.filter(submitted_at__isnull=False)
-    states = received.values_list("status").annotate(n=Count("pk")).order_by()
-    drafts = Count("pk", filter=Q(status=ApplicationStatus.DRAFT))
-    by_state = Counter(dict(states))
-    by_state[ApplicationStatus.DRAFT] = applications.aggregate(n=drafts)["n"]
+    drafts = applications.filter(status=ApplicationStatus.DRAFT)
 
     def count(queryset, field):
         return Counter(dict(queryset.values_list(field).annotate(n=Count("pk")).order_by()))
 
     return CohortCounts(
-        by_state=by_state,
+        by_state=count(received | drafts, "status"),
         by_gender=count(received, "applicant__profile__gender"),
         by_role=count(received, "role_1"),
         by_crew_role=count(TeamMember.objects.filter(team__cohort=cohort), "role"),
