@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -134,7 +135,7 @@ def validate_plausible_date(value):
 
 
 def validate_birth_date(value):
-    if value.year < 1900 or value > date.today():
+    if value.year < 1900 or value > timezone.localdate():
         raise ValidationError(_("Please give your real date of birth."), code="birth_date")
 
 

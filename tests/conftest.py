@@ -1,7 +1,38 @@
+import os
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from commission import roles
+from tests.clock import destination
 from tests.factories import ApplicantFactory, StaffFactory
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TEST_CLOCK", ""),
+        help="start the session at another moment: korean-evening, new-year or an ISO datetime",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(request):
+    spec = request.config.getoption("--clock")
+    if not spec:
+        yield None
+        return
+    start = destination(spec, datetime.now(UTC))
+    with time_machine.travel(start, tick=True):
+        yield start
+
+
+def pytest_report_header(config):
+    spec = config.getoption("--clock")
+    if spec:
+        return f"clock: {spec}, from {destination(spec, datetime.now(UTC)).isoformat()}"
+    return None
 
 
 @pytest.fixture(autouse=True)

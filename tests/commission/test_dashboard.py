@@ -8,6 +8,7 @@ from applicants.enums import ApplicationStatus
 from commission import selectors
 from commission.models import Assignment, Review
 from shoots.enums import PermitStatus, SupportKind
+from tests.clock import NOON
 from tests.factories import (
     ApplicationFactory,
     AuthorityFactory,
@@ -21,7 +22,8 @@ from tests.factories import (
     SupportRequestFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# "Today", "this week" and "overdue" are read against a clock that starts at NOON.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOON)]
 
 S = ApplicationStatus
 SECTIONS = [

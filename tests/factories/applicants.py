@@ -85,7 +85,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     status = CohortStatus.OPEN
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
-    age_reference_date = factory.LazyFunction(lambda: date.today() + timedelta(days=200))
+    age_reference_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
     onsite_starts_on = factory.SelfAttribute("age_reference_date")
     onsite_ends_on = factory.LazyAttribute(lambda o: o.onsite_starts_on + timedelta(days=14))
 
@@ -111,13 +111,13 @@ class CompleteProfileFactory(ApplicantProfileFactory):
     """A profile with every answer a submit needs, eligible for a CohortFactory cohort."""
 
     legal_name = factory.Sequence(lambda n: f"Chan Sokha {letters(n)}")
-    date_of_birth = factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 20))
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365 * 20))
     phone = "+855 12 345 678"
     city = "Phnom Penh"
     languages = "Khmer, English"
     english_level = "working"
     passport_number = "N01234567"
-    passport_expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=3000))
+    passport_expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3000))
 
 
 class CompleteApplicantFactory(UserFactory):

@@ -12,10 +12,13 @@ from applicants.models import AuditEntry
 from shoots.enums import AuthorityKind, District, LocationKind
 from shoots.models import CalendarFeed, LocationPhoto
 from shoots.services import location_photo_add
+from tests.clock import NOON
 from tests.factories import AuthorityFactory, LocationFactory, ShootDayFactory
 from tests.factories.files import PNG_BYTES, jpeg, pdf, png
 
 pytestmark = pytest.mark.django_db
+
+TODAY = NOON.date()
 
 
 def list_url(**query):
@@ -228,23 +231,41 @@ def test_location_detail_uses_the_authority_lead_time_when_the_place_has_none(cl
     assert "File 10 days before the shoot" in response.content.decode()
 
 
+@pytest.mark.time_machine(NOON, tick=False)
 def test_location_detail_lists_upcoming_shoot_days_only(client, logistics):
     location = LocationFactory()
-    today = timezone.localdate()
-    coming = ShootDayFactory(location=location, date=today + timedelta(days=3))
+    coming = ShootDayFactory(location=location, date=TODAY + timedelta(days=3))
     ShootDayFactory(
         location=location,
-        date=today - timedelta(days=3),
+        date=TODAY - timedelta(days=3),
         call_time=time(8),
         wrap_time=time(18),
     )
-    ShootDayFactory(date=today + timedelta(days=3))  # another place
+    ShootDayFactory(date=TODAY + timedelta(days=3))  # another place
     client.force_login(logistics)
 
     response = client.get(detail_url(location))
 
     assert list(response.context["upcoming"]) == [coming]
     assert reverse("shoot_day_detail", kwargs={"pk": coming.pk}) in response.content.decode()
+
+
+@pytest.mark.time_machine(NOON, tick=False)
+def test_location_detail_keeps_todays_days_until_they_wrap(client, logistics):
+    location = LocationFactory()
+    under_way = ShootDayFactory(
+        location=location, date=TODAY, call_time=time(8), wrap_time=time(13)
+    )
+    tonight = ShootDayFactory(location=location, date=TODAY, call_time=time(19), wrap_time=time(23))
+    ShootDayFactory(location=location, date=TODAY, call_time=time(5), wrap_time=time(11, 59))
+    ShootDayFactory(  # last night's, wrapped this morning
+        location=location, date=TODAY - timedelta(days=1), call_time=time(20), wrap_time=time(4)
+    )
+    client.force_login(logistics)
+
+    response = client.get(detail_url(location))
+
+    assert list(response.context["upcoming"]) == [under_way, tonight]
 
 
 def test_location_detail_of_an_unknown_slug_is_404(client, logistics):
@@ -476,6 +497,7 @@ def test_photo_add_refuses_an_empty_file(client, permits_officer):
     assert response.status_code == 200
 
 
+@pytest.mark.time_machine(NOON, tick=False)
 @pytest.mark.parametrize("rows", [1, 3])
 def test_location_detail_query_count_is_constant(
     client, permits_officer, django_assert_num_queries, rows
@@ -483,7 +505,7 @@ def test_location_detail_query_count_is_constant(
     location = LocationFactory()
     for number in range(rows):
         location_photo_add(location=location, upload=png(), caption=f"Photo {number}", by=None)
-        ShootDayFactory(location=location, date=timezone.localdate() + timedelta(days=number))
+        ShootDayFactory(location=location, date=TODAY + timedelta(days=number))
         CalendarFeed.objects.create(kind="location", location=location)
     client.force_login(permits_officer)
 
@@ -495,10 +517,11 @@ def test_location_detail_query_count_is_constant(
     assert len(response.context["photos"]) == rows
 
 
+@pytest.mark.time_machine(NOON, tick=False)
 def test_location_detail_links_each_coming_day_to_the_schedule_of_this_place(
     client, permits_officer
 ):
-    day = ShootDayFactory(date=timezone.localdate() + timedelta(days=30))
+    day = ShootDayFactory(date=TODAY + timedelta(days=30))
     client.force_login(permits_officer)
 
     response = client.get(reverse("location_detail", kwargs={"slug": day.location.slug}))

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,6 +19,10 @@ from tests.factories import (
 from tests.factories.files import html_named_pdf, pdf, png
 
 TODAY = date(2026, 11, 24)
+# Due dates, expiry and "coming days" are read against a clock that starts on TODAY.
+pytestmark = pytest.mark.time_machine(
+    datetime(2026, 11, 24, 10, 0, tzinfo=timezone.get_fixed_timezone(9 * 60))
+)
 
 
 def shoot_day(**kwargs):

@@ -11,6 +11,7 @@ from commission import roles
 from shoots import services
 from shoots.enums import SupportKind, SupportState, TravelDirection
 from shoots.models import BudgetLine, SupportAttachment, SupportRequest
+from tests.clock import NOON
 from tests.factories import (
     ApplicantFactory,
     BudgetLineFactory,
@@ -23,7 +24,8 @@ from tests.factories import (
 )
 from tests.factories.files import pdf
 
-pytestmark = pytest.mark.django_db
+# "Today", "this week" and "overdue" are read against a clock that starts at NOON.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOON)]
 
 
 @pytest.fixture
