@@ -34,7 +34,8 @@ else:
         "DJANGO_SECRET_KEY", "development-only-key-never-used-in-production-7f3a9c2e1b"
     )
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-    DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+    # The demo shows the product's own error pages; DJANGO_DEBUG=1 shows Django's to developers.
+    DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -169,6 +170,8 @@ if os.environ.get("DJANGO_S3_BUCKET"):
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # Any S3-compatible store (MinIO, Garage, a cloud's own); unset means AWS itself.
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
         },
     }
 
@@ -196,6 +199,9 @@ TASKS = {
         )
     }
 }
+
+if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    INSTALLED_APPS.append("django_tasks_db")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

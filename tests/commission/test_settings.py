@@ -46,6 +46,52 @@ def test_production_passes_every_deploy_check():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"},
+        {"DJANGO_S3_BUCKET": "desk-uploads", "DJANGO_S3_ENDPOINT_URL": "http://127.0.0.1:9000"},
+        {"DJANGO_S3_BUCKET": "desk-uploads"},
+    ],
+    ids=["database-tasks", "s3-compatible", "s3"],
+)
+def test_every_documented_production_setting_passes_the_checks(env):
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env={**PRODUCTION, **env})
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_database_tasks_backend_brings_its_app():
+    script = "from commission import settings; print('django_tasks_db' in settings.INSTALLED_APPS)"
+    chosen = {**os.environ, "DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+
+    with_backend = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=chosen, capture_output=True, text=True
+    )
+
+    assert with_backend.stdout.strip() == "True"
+    assert "django_tasks_db" not in project_settings.INSTALLED_APPS
+
+
+def test_debug_pages_are_off_unless_a_developer_asks():
+    script = "from commission import settings; print(settings.DEBUG)"
+    plain = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+
+    def debug(**env):
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**plain, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+
+    assert debug() == "False"
+    assert debug(DJANGO_DEBUG="1") == "True"
+
+
 def test_seed_demo_refuses_to_run_in_production():
     result = manage("seed_demo", env=PRODUCTION)
 
