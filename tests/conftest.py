@@ -17,22 +17,29 @@ def pytest_addoption(parser):
     )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _session_clock(request):
-    spec = request.config.getoption("--clock")
-    if not spec:
-        yield None
-        return
-    start = destination(spec, datetime.now(UTC))
-    with time_machine.travel(start, tick=True):
-        yield start
+CLOCK_START = pytest.StashKey[datetime | None]()
+
+
+def pytest_configure(config):
+    spec = config.getoption("--clock")
+    config.stash[CLOCK_START] = destination(spec, datetime.now(UTC)) if spec else None
 
 
 def pytest_report_header(config):
-    spec = config.getoption("--clock")
-    if spec:
-        return f"clock: {spec}, from {destination(spec, datetime.now(UTC)).isoformat()}"
+    start = config.stash[CLOCK_START]
+    if start:
+        return f"clock: {config.getoption('--clock')}, from {start.isoformat()}"
     return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(pytestconfig):
+    start = pytestconfig.stash[CLOCK_START]
+    if start is None:
+        yield None
+        return
+    with time_machine.travel(start, tick=True):
+        yield start
 
 
 @pytest.fixture(autouse=True)

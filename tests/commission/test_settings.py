@@ -17,16 +17,26 @@ PRODUCTION = {
 
 
 def manage(*args, env):
+    return python("manage.py", *args, env=env)
+
+
+def python(*args, env):
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def setting(expression, **env):
+    """What `commission.settings.<expression>` reads as in a fresh process with `env`."""
+    script = f"from commission import settings; print(settings.{expression})"
+    return python("-c", script, env=env).stdout.strip()
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
@@ -63,33 +73,15 @@ def test_every_documented_production_setting_passes_the_checks(env):
 
 
 def test_the_database_tasks_backend_brings_its_app():
-    script = "from commission import settings; print('django_tasks_db' in settings.INSTALLED_APPS)"
-    chosen = {**os.environ, "DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    chosen = setting("INSTALLED_APPS[-1]", DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
 
-    with_backend = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=chosen, capture_output=True, text=True
-    )
-
-    assert with_backend.stdout.strip() == "True"
+    assert chosen == "django_tasks_db"
     assert "django_tasks_db" not in project_settings.INSTALLED_APPS
 
 
 def test_debug_pages_are_off_unless_a_developer_asks():
-    script = "from commission import settings; print(settings.DEBUG)"
-    plain = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
-
-    def debug(**env):
-        return subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env={**plain, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout.strip()
-
-    assert debug() == "False"
-    assert debug(DJANGO_DEBUG="1") == "True"
+    assert setting("DEBUG") == "False"
+    assert setting("DEBUG", DJANGO_DEBUG="1") == "True"
 
 
 def test_seed_demo_refuses_to_run_in_production():
@@ -110,20 +102,11 @@ def test_the_project_runs_on_korea_time_with_english_and_korean():
 
 
 def test_database_url_selects_postgresql():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from commission import settings; print(settings.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "DATABASE_URL": "postgres://desk@db.example.org:5432/desk"},
+    engine = setting(
+        "DATABASES['default']['ENGINE']", DATABASE_URL="postgres://desk@db.example.org:5432/desk"
     )
 
-    assert result.stdout.strip() == "django.db.backends.postgresql"
+    assert engine == "django.db.backends.postgresql"
 
 
 @pytest.mark.django_db
