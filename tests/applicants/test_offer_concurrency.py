@@ -1,7 +1,8 @@
-"""Declines and expiries at the same moment never hand one seat twice (PostgreSQL row locks).
+"""Declines and expiries at the same moment never hand one seat twice.
 
-Each thread has its own database connection, as two app servers would. SQLite serialises every
-write to the whole file, so the race these tests look for cannot happen there.
+Each thread has its own database connection, as two app servers would: PostgreSQL's row locks
+order them; on SQLite, IMMEDIATE transactions queue one writer behind the other (without them
+the second writer fails with "database is locked").
 """
 
 import threading
@@ -22,10 +23,6 @@ from applicants.services import offer_decline, offers_expire
 from tests.factories import ApplicationFactory, CohortFactory, CountryFactory
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: row locks from two connections at once (SQLite locks the file)",
-    ),
     pytest.mark.django_db(transaction=True),
 ]
 

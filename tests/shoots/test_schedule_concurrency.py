@@ -1,14 +1,13 @@
-"""Two bookings at the same moment never double-book a place or a person (PostgreSQL locks).
+"""Two bookings at the same moment never double-book a place or a person.
 
-Each thread has its own database connection, as two app servers would. SQLite serialises every
-write to the whole file, so the race these tests look for cannot happen there.
+Each thread has its own database connection, as two app servers would, on PostgreSQL (row locks)
+and on SQLite (IMMEDIATE transactions: the second writer waits, then sees the first's booking).
 """
 
 from datetime import time
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -26,10 +25,6 @@ from tests.factories import (
 )
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: row locks from two connections at once (SQLite locks the file)",
-    ),
     pytest.mark.django_db(transaction=True),
 ]
 
