@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev lint bench lock messages clean
+.PHONY: run serve test install install-dev lint bench lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,23 @@ run: install
 	$(MANAGE) seed_demo
 	@echo "Film Incubator Desk on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The production shape on one machine: production settings from the environment (defaults
+# below), migrate, collectstatic, then gunicorn, the task worker and the scheduler from the
+# Procfile, started together and stopped together by Ctrl-C.
+SERVE_ENV = PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_ENV=production \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret-key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_TASKS_BACKEND="$${DJANGO_TASKS_BACKEND:-django_tasks_db.DatabaseBackend}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"
+
+serve: install
+	@mkdir -p var
+	@test -s var/secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret-key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	@echo "Film Incubator Desk (production shape) on http://$${HOST:-127.0.0.1}:$(PORT)/  (Ctrl-C stops it)"
+	$(SERVE_ENV) PORT=$(PORT) $(BIN)/honcho --procfile Procfile start web worker scheduler
 
 test: install-dev
 	$(BIN)/ruff check .

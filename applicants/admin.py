@@ -11,6 +11,7 @@ from .models import (
     AuditEntry,
     Cohort,
     Country,
+    Export,
     OutboxMessage,
     Participant,
     User,
@@ -164,12 +165,34 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    """Read-only: decision mail is written on release and sent from the desk."""
+    """Read-only: mail is written by the desk and sent, or sent again, from the desk's Mail."""
 
-    list_display = ["subject", "to", "kind", "created_at", "sent_at"]
-    list_filter = ["kind", "application__cohort", "sent_at"]
+    list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind", "application__cohort"]
     search_fields = ["to", "subject"]
     list_select_related = ["application"]
+
+    def get_exclude(self, request, obj=None):
+        # A sign-in link is for its reader alone.
+        return ["body", "html"] if obj and obj.secret else []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Read-only: who asked for which workbook, and how its build went. The file is its
+    asker's, downloaded from the desk."""
+
+    list_display = ["title", "requested_by", "status", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "requested_by__email"]
+    list_select_related = ["requested_by"]
+    exclude = ["file", "params"]
 
     def has_add_permission(self, request):
         return False

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ApplicantsConfig(AppConfig):
     name = "applicants"
     verbose_name = _("Applicants")
+
+    def ready(self):
+        from . import exports  # noqa: F401 (registers the app's workbooks with the desk's exports)

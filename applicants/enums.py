@@ -57,6 +57,21 @@ class MailKind(models.TextChoices):
     OFFER = "offer", _("Offer of a seat")
     WAITLIST = "waitlist", _("Waitlist")
     REGRET = "regret", _("Regret")
+    RECEIPT = "receipt", _("Receipt of an application")
+    VERIFY = "verify", _("Address check")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
+# The decisions: written on release and held in the cohort's outbox until staff send them.
+DECISION_MAIL = (MailKind.OFFER, MailKind.WAITLIST, MailKind.REGRET)
+
+
+class MailStatus(models.TextChoices):
+    HELD = "held", _("Not sent")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class CrewRole(models.TextChoices):
@@ -89,3 +104,10 @@ class ApplicationStep(models.TextChoices):
     DOCUMENTS = "documents", _("Documents")
     GUARDIAN = "guardian", _("Guardian consent")
     REVIEW = "review", _("Review and submit")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")

@@ -59,6 +59,9 @@ class ApplicationExporter(ListExport):
         self.applications = applications
         self.personal_data = user.has_perm("applicants.view_personal_data")
 
+    def size(self) -> int:
+        return self.applications.count()
+
     def columns(self) -> list[Column]:
         return [
             Column(_("ID"), NUMBER, 8),

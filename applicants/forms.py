@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .enums import MailKind
 from .mail import send_templated_mail
 from .models import WORD_LIMITS, ApplicantProfile, Application, Cohort, User
 
@@ -91,7 +92,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         html_email_template_name=None,
     ):
         send_templated_mail(
-            to=to_email, template="registration/email/password_reset", context=context
+            to=to_email,
+            template="registration/email/password_reset",
+            context=context,
+            kind=MailKind.PASSWORD_RESET,
+            secret=True,
         )
 
 

@@ -10,11 +10,13 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .enums import (
+    DECISION_MAIL,
     DECISION_STATES,
     DESK_STATES,
     ApplicationStatus,
@@ -22,8 +24,10 @@ from .enums import (
     CrewRole,
     DocumentKind,
     EnglishLevel,
+    ExportStatus,
     Gender,
     MailKind,
+    MailStatus,
 )
 from .fields import HttpsURLField
 from .validators import (
@@ -484,16 +488,35 @@ class Participant(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A decision e-mail, written on release and held until staff have read and sent it."""
+    """One e-mail of the desk, kept until the mail server took it.
+
+    Decision mails are written on release and held until staff have read and sent them; every
+    other mail is queued at once. A failed attempt is tried again later (see `applicants.mail`);
+    after the last it is failed, with its error, for staff to send again.
+    """
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="mails", verbose_name=_("application")
+        Application,
+        on_delete=models.CASCADE,
+        related_name="mails",
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     html = models.TextField(_("HTML"))
+    # A sign-in or reset link: the desk never shows its text, and the text is gone once sent.
+    secret = models.BooleanField(_("carries a link to an account"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.HELD
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Queued: when to try (again). Sending: when the attempt began.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -501,9 +524,58 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
 
     def __str__(self):
         return self.subject
+
+    @property
+    def held_by_cohort(self) -> bool:
+        """A decision, listed in its cohort's outbox."""
+        return self.kind in DECISION_MAIL
+
+
+class Export(models.Model):
+    """A workbook the task worker builds for the one who asked for it, kept for some days.
+
+    `kind` names a builder in `applicants.exports.KINDS`; `params` are what it is built from
+    (a cohort, the list page's filters), so the worker builds what the page showed.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    params = models.JSONField(_("built from"), default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exports",
+        verbose_name=_("requested by"),
+    )
+    # The headers' and labels' language is the requester's.
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("export_detail", kwargs={"pk": self.pk})
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
 class AuditEntry(models.Model):

@@ -26,3 +26,5 @@ def is_submitted(user, document):
 rules.add_perm("applicants.use_applicant_home", is_applicant)
 # Staff never read a draft, its documents included.
 rules.add_perm("applicants.download_document", owns_document | (reads_applications & is_submitted))
+# Staff ask for workbooks; each is readable by its asker alone (`exports.export_readable`).
+rules.add_perm("applicants.ask_for_export", rules.is_staff)

@@ -6,14 +6,12 @@ each state change. A refused action raises a domain error with a message for the
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +25,7 @@ from .enums import (
     DocumentKind,
     MailKind,
 )
-from .mail import send_templated_mail
+from .mail import mail_queue, mail_render, send_templated_mail
 from .models import (
     ApplicantProfile,
     Application,
@@ -39,7 +37,6 @@ from .models import (
     Participant,
     User,
 )
-from .tasks import send_outbox_message
 from .validators import EXTENSIONS, safe_file_stem, validate_upload
 
 VERIFY_SALT = "applicants.verify-email"
@@ -108,6 +105,8 @@ def user_send_verification(*, user: User, base_url: str) -> None:
         to=user.email,
         template="registration/email/verify",
         context={"user": user, "link": link, "days": settings.EMAIL_VERIFICATION_MAX_AGE.days},
+        kind=MailKind.VERIFY,
+        secret=True,
     )
 
 
@@ -552,6 +551,8 @@ def application_submit(
                 "profile": application.applicant.profile,
                 "documents": list(application.documents.all()),
             },
+            kind=MailKind.RECEIPT,
+            application=application,
         )
     return application
 
@@ -600,32 +601,30 @@ def decision_mail_write(*, application: Application) -> OutboxMessage:
     """Write the decision e-mail of an application into the outbox, for staff to send."""
     kind = MAIL_OF_STATE[application.status]
     context = {"application": application, "profile": application.applicant.profile}
-    template = MAIL_TEMPLATES[kind]
     return OutboxMessage.objects.create(
         application=application,
         kind=kind,
         to=application.applicant.email,
-        subject=" ".join(render_to_string(f"{template}_subject.txt", context).split()),
-        body=render_to_string(f"{template}.txt", context),
-        html=render_to_string(f"{template}.html", context),
+        **mail_render(template=MAIL_TEMPLATES[kind], context=context),
     )
 
 
 def outbox_send(*, messages, by: User | None) -> int:
-    """Hand unsent outbox messages to the mail queue after the commit; returns how many.
+    """Queue held or failed outbox messages for sending after the commit; returns how many.
 
-    Each is marked sent by its task once the mail server took it, so a failure stays unsent
-    and the next "send" tries it again.
+    Each is marked sent by its task once the mail server took it; a failure is tried again
+    (`applicants.mail`), and a message already queued or sent is not queued twice.
     """
-    queued = 0
     with transaction.atomic():
-        for message in OutboxMessage.objects.filter(
-            pk__in=[m.pk for m in messages], sent_at__isnull=True
-        ).select_related("application"):
-            transaction.on_commit(partial(send_outbox_message.enqueue, pk=message.pk))
-            audit(actor=by, subject=message.application, action="mail.queued", note=message.kind)
-            queued += 1
-    return queued
+        queued = mail_queue(messages=messages)
+        for message in queued:
+            audit(
+                actor=by,
+                subject=message.application or message,
+                action="mail.queued",
+                note=message.kind,
+            )
+    return len(queued)
 
 
 def _locked_offer(application: Application) -> tuple[Cohort, Application]:

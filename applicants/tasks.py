@@ -1,22 +1,39 @@
-from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+"""Work the task worker does for applicants: mail, and offers past their deadline."""
+
 from django_tasks import task
 
 
 @task()
-def send_email(*, subject: str, body: str, html: str, to: list[str]) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
-    message.attach_alternative(html, "text/html")
-    message.send()
+def send_outbox_message(*, pk: int) -> None:
+    from .mail import mail_deliver
+
+    mail_deliver(pk=pk)
 
 
 @task()
-def send_outbox_message(*, pk: int) -> None:
-    """Send one outbox message; it counts as sent only once the mail server took it."""
-    from .models import OutboxMessage
+def retry_mail() -> int:
+    """The scheduler's sweep: mail whose next attempt is due."""
+    from .mail import mail_retry_due
 
-    message = OutboxMessage.objects.get(pk=pk)
-    if message.sent_at is not None:
-        return
-    send_email.call(subject=message.subject, body=message.body, html=message.html, to=[message.to])
-    OutboxMessage.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    return mail_retry_due()
+
+
+@task()
+def expire_offers() -> int:
+    from .services import offers_expire
+
+    return offers_expire()
+
+
+@task()
+def build_export(*, pk: int) -> None:
+    from .exports import export_build
+
+    export_build(pk=pk)
+
+
+@task()
+def purge_exports() -> int:
+    from .exports import exports_purge
+
+    return exports_purge()

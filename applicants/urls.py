@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
-from .views import accounts, applicant, documents, public, staff
+from .views import accounts, applicant, documents, exports, public, staff
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -61,6 +61,9 @@ urlpatterns = [
         staff.application_export,
         name="staff_application_export",
     ),
+    path("desk/exports/", exports.export_list, name="export_list"),
+    path("desk/exports/<int:pk>/", exports.export_detail, name="export_detail"),
+    path("desk/exports/<int:pk>/download/", exports.export_download, name="export_download"),
     path(
         "desk/applications/export.xlsx",
         staff.application_export_xlsx,

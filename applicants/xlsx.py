@@ -182,6 +182,11 @@ class XlsxExport:
             write_sheet(workbook, sheet)
         workbook.save(target)
 
+    def size(self) -> int | None:
+        """How many rows it holds, when a count tells at a glance; None when it does not.
+        A workbook over the limit, or of unknown size, is built by the task worker."""
+        return None
+
     def get_filename(self) -> str:
         stamp = timezone.localtime(timezone.now(), timezone.get_default_timezone())
         return f"{self.filename}-{stamp:%Y%m%d-%H%M}.xlsx"

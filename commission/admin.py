@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, Conflict, Criterion, Review, Score
+from .models import Assignment, Conflict, Criterion, Heartbeat, Review, Score
 
 admin.site.site_header = _("Film Incubator Desk")
 admin.site.site_title = _("Film Incubator Desk")
@@ -90,4 +90,14 @@ class ScoreAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "at"]
+    list_filter = ["name"]
+    search_fields = ["name"]
+
+    def has_add_permission(self, request):
         return False

@@ -20,7 +20,7 @@ from applicants.enums import (
     EnglishLevel,
     Gender,
 )
-from applicants.models import Cohort, Country, OutboxMessage, Participant, User
+from applicants.models import Cohort, Country, Participant, User
 from applicants.services import ADULT_AGE
 from shoots import services as shoot_services
 from shoots.enums import PermitStatus, SupportKind, SupportState, TravelDirection
@@ -29,6 +29,7 @@ from shoots.services import ScheduleConflict
 
 from .reference import load_reference_data, read_seed
 from .roles import REVIEWER
+from .selectors import cohort_outbox
 from .services import (
     assignment_add,
     decisions_release,
@@ -288,9 +289,7 @@ class DemoBuilder:
         """A finished call, through the desk: proposal, release, mail, every offer taken."""
         selection_propose(cohort=cohort, by=manager, order="normalised")
         decisions_release(cohort=cohort, by=manager)
-        applicant_services.outbox_send(
-            messages=list(OutboxMessage.objects.filter(application__cohort=cohort)), by=manager
-        )
+        applicant_services.outbox_send(messages=list(cohort_outbox(cohort=cohort)), by=manager)
         for application in cohort.applications.filter(status=S.ACCEPTED).select_related(
             "applicant"
         ):

@@ -344,6 +344,9 @@ class ReviewExport(ListExport):
         self.scores = scores
         self.criteria = list(selectors.rubric_of(cohort=cohort))
 
+    def size(self) -> int:
+        return selectors.report_assignments(cohort=self.cohort).count()
+
     def columns(self) -> list[Column]:
         return [
             Column(_("Application"), NUMBER, 11),

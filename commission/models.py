@@ -181,3 +181,17 @@ class Score(models.Model):
                     % {"criterion": self.criterion, "scale": self.criterion.scale}
                 }
             )
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive: `/health/` reads the worker's."""
+
+    name = models.CharField(_("process"), max_length=40, unique=True)
+    at = models.DateTimeField(_("last heard"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return self.name

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from applicants.enums import ApplicationStatus
+from applicants.enums import DECISION_MAIL, ApplicationStatus
 from applicants.models import Application, AuditEntry, Cohort, Country, OutboxMessage, User
 from applicants.selectors import cohorts_with_counts
 from shoots import selectors as shoots_selectors
@@ -258,10 +258,18 @@ def application_history(*, application: Application) -> list[AuditEntry]:
 def cohort_outbox(*, cohort: Cohort) -> QuerySet[OutboxMessage]:
     """The cohort's decision e-mails, newest first, with their applicants."""
     return (
-        OutboxMessage.objects.filter(application__cohort=cohort)
+        OutboxMessage.objects.filter(application__cohort=cohort, kind__in=DECISION_MAIL)
         .select_related("application__applicant__profile")
         .order_by("-created_at", "pk")
     )
+
+
+def mail_log(*, status: str = "") -> QuerySet[OutboxMessage]:
+    """Every e-mail of the desk, or those of one status, newest first."""
+    mails = OutboxMessage.objects.select_related("application__cohort").order_by(
+        "-created_at", "-pk"
+    )
+    return mails.filter(status=status) if status else mails
 
 
 # The staff dashboard ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ allowed hosts must come from the environment and every deploy check is satisfied
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/ answers before host checks, HTTPS redirects and sessions.
+    "commission.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,6 +105,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if os.environ.get("DJANGO_DB_POOL_SIZE") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # psycopg's pool in each process: at most this many connections per app server process,
+    # worker or scheduler (see the README's "Several servers" for the arithmetic).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 1, "max_size": int(os.environ["DJANGO_DB_POOL_SIZE"]), "timeout": 10}
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default holds under a few staff at once: readers never wait for the writer
     # (WAL), a writer takes the lock when its transaction begins (IMMEDIATE) rather than failing
@@ -112,8 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file, not memory, for the tests too: two threads' connections must share it as two
-    # requests would.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # requests would. One per test run, so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"film-desk-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "applicants.User"
@@ -214,6 +226,16 @@ TASKS = {
 
 if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
     INSTALLED_APPS.append("django_tasks_db")
+
+# The scheduler asks the worker for a heartbeat this often; /health/ fails when the last one is
+# older than WORKER_SILENT_AFTER seconds (a stopped worker, or a stopped scheduler).
+HEARTBEAT_SECONDS = int(os.environ.get("DJANGO_HEARTBEAT_SECONDS", "60"))
+WORKER_SILENT_AFTER = int(os.environ.get("DJANGO_WORKER_SILENT_AFTER", "300"))
+
+# A staff export of more rows than this, and every cohort report, is built by the task worker
+# and kept in private storage for its asker this many days.
+EXPORT_QUEUE_ROWS = int(os.environ.get("DJANGO_EXPORT_QUEUE_ROWS", "2000"))
+EXPORT_KEEP_DAYS = int(os.environ.get("DJANGO_EXPORT_KEEP_DAYS", "7"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

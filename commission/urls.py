@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import desk, panel, reports, reviewer, selection
+from .views import desk, mail, panel, reports, reviewer, selection
 
 urlpatterns = [
     path("", include("applicants.urls")),
@@ -46,7 +46,9 @@ urlpatterns = [
         name="decisions_release",
     ),
     path("desk/cohorts/<slug:slug>/outbox/", selection.outbox, name="outbox"),
-    path("desk/outbox/<int:pk>/", selection.outbox_message, name="outbox_message"),
+    path("desk/mail/", mail.mail_list, name="mail_list"),
+    path("desk/outbox/<int:pk>/", mail.outbox_message, name="outbox_message"),
+    path("desk/outbox/<int:pk>/send/", mail.mail_resend, name="mail_resend"),
     path("desk/cohorts/<slug:slug>/outbox/send/", selection.outbox_send, name="outbox_send"),
     # Workbooks
     path("desk/cohorts/<slug:slug>/report.xlsx", reports.cohort_report, name="cohort_report"),
@@ -58,3 +60,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A file gone from storage says so on the friendly 404 page; every other 404 says nothing more.
+handler404 = "commission.views.errors.page_not_found"

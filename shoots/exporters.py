@@ -139,6 +139,9 @@ class ShootDayExport(ListExport):
     def __init__(self, *, shoot_days: QuerySet[ShootDay]):
         self.shoot_days = shoot_days
 
+    def size(self) -> int:
+        return self.shoot_days.count()
+
     def columns(self) -> list[Column]:
         return [
             Column(_("Date"), DATE, 12),
@@ -207,6 +210,9 @@ class PermitExport(ListExport):
     def __init__(self, *, permits: QuerySet[Permit]):
         self.permits = permits
 
+    def size(self) -> int:
+        return self.permits.count()
+
     def columns(self) -> list[Column]:
         return [
             Column(_("Shoot day"), DATE, 12),
@@ -264,6 +270,9 @@ class SupportRequestExport(ListExport):
 
     def __init__(self, *, requests: QuerySet[SupportRequest]):
         self.requests = requests
+
+    def size(self) -> int:
+        return self.requests.count()
 
     def columns(self) -> list[Column]:
         return [

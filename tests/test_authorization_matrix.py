@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from applicants.exports import export_queue
 from applicants.models import ApplicationDocument, OutboxMessage
 from applicants.services import document_upload
 from commission import roles as role_groups
@@ -61,6 +62,10 @@ def expect(default, **by_role):
 
 def draft(w):
     return {"pk": w["draft"].pk}
+
+
+def export(w):
+    return {"pk": w["export"].pk}
 
 
 # The applicant's own pages: staff are sent to their desk, anyone else's application is 404.
@@ -175,6 +180,15 @@ MATRIX = {
     "outbox": (cohort, MANAGES_COHORTS),
     "outbox_message": (lambda w: {"pk": w["mail"].pk}, MANAGES_COHORTS),
     "outbox_send": (cohort, POST_ONLY),
+    "mail_list": (None, MANAGES_COHORTS),
+    # A staff member's own workbooks: anyone else's is not found.
+    "export_list": (None, expect(403, anonymous=LOGIN, staff=200)),
+    "export_detail": (
+        lambda w: {"pk": w["export"].pk},
+        expect(403, anonymous=LOGIN, staff=404, manager=200),
+    ),
+    "export_download": (lambda w: {"pk": w["export"].pk}, expect(403, anonymous=LOGIN, staff=404)),
+    "mail_resend": (lambda w: {"pk": w["mail"].pk}, POST_ONLY),
     "offer_accept": (draft, POST_ONLY),
     "offer_decline": (draft, POST_ONLY),
     "signup": (None, expect(302, anonymous=200)),
@@ -244,7 +258,8 @@ MATRIX = {
     "staff_application_export_xlsx": (None, READS_APPLICATIONS),
     "review_export": (cohort, MANAGES_COHORTS),
     # The whole season in one workbook: only for whoever reads every sheet of it.
-    "cohort_report": (cohort, MANAGES_COHORTS),
+    # Queued for the worker: the asker lands on its page.
+    "cohort_report": (cohort, expect(403, anonymous=LOGIN, manager=302)),
 }
 
 
@@ -314,6 +329,9 @@ def build_world(applicant, other_applicant, manager, reviewer, permits_officer, 
             location=shoot_day.location, upload=png(), caption="Entrance", by=permits_officer
         ),
         "feed": feed_create(kind="production", subject=production, by=manager),
+        "export": export_queue(
+            kind="cohort_report", params={"cohort": submitted.cohort.slug}, user=manager
+        ),
         "mail": OutboxMessage.objects.create(
             application=submitted,
             kind="regret",

@@ -1,7 +1,8 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .. import selectors
+from ..downloads import private_file_response
 
 
 def document_download(request, pk):
@@ -12,12 +13,6 @@ def document_download(request, pk):
     document = get_object_or_404(selectors.documents(), pk=pk)
     if not request.user.has_perm("applicants.download_document", document):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return private_file_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

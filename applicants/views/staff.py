@@ -15,6 +15,7 @@ from rules.contrib.views import permission_required
 
 from .. import selectors, services
 from ..exporters import ApplicationExporter
+from ..exports import workbook_response
 from ..filters import ApplicationFilter, missing_documents
 from ..forms import CohortForm
 from ..models import Cohort
@@ -134,8 +135,7 @@ def application_export(request):
 @permission_required("applicants.view_application", raise_exception=True)
 @require_GET
 def application_export_xlsx(request):
-    _filterset, rows = _filtered_applications(request)
-    return ApplicationExporter(applications=rows, user=request.user).response()
+    return workbook_response(request, "applications", query=request.GET.urlencode())
 
 
 @login_required

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
+from applicants.exports import workbook_response
 from applicants.models import Cohort
 
-from ..exporters import CohortReport, ReviewExport
 from .panel import RANKING_ORDERS
 
 
@@ -16,8 +16,7 @@ from .panel import RANKING_ORDERS
 @require_GET
 def cohort_report(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
-    personal_data = request.user.has_perm("applicants.view_personal_data")
-    return CohortReport(cohort=cohort, personal_data=personal_data).response()
+    return workbook_response(request, "cohort_report", cohort=cohort.slug)
 
 
 @login_required
@@ -27,6 +26,6 @@ def review_export(request, slug):
     """The reviews behind the ranking page, in the order the page shows."""
     cohort = get_object_or_404(Cohort, slug=slug)
     order = request.GET.get("order", "mean")
-    return ReviewExport(
-        cohort=cohort, order=order if order in RANKING_ORDERS else "mean"
-    ).response()
+    return workbook_response(
+        request, "reviews", cohort=cohort.slug, order=order if order in RANKING_ORDERS else "mean"
+    )

@@ -10,11 +10,12 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from applicants.downloads import private_file_response
 from applicants.enums import DocumentKind
 
 from .. import selectors, services
@@ -155,15 +156,9 @@ def review_document(request, pk, kind):
         filename = f"{kind}{PurePath(document.file.name).suffix.lower()}"
     else:
         filename = document.original_name
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=document.content_type,
+    return private_file_response(
+        document.file, filename=filename, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from applicants import services as applicant_services
-from applicants.enums import ApplicationStatus
+from applicants.enums import ApplicationStatus, MailStatus
 from applicants.forms import form_errors_text
-from applicants.models import Cohort, Country, OutboxMessage
+from applicants.models import Cohort, Country
 from applicants.selectors import applications_for_staff
 
 from .. import selectors, services
@@ -29,6 +29,8 @@ from ..forms.selection import (
 from .panel import RANKING_ORDERS
 
 PERMISSION = "applicants.change_application"
+# What "Send all unsent" sends: held decisions, and any that failed for good.
+UNSENT = (MailStatus.HELD, MailStatus.FAILED)
 S = ApplicationStatus
 REFUSALS = (services.ReviewError, applicant_services.ApplicationError)
 
@@ -226,23 +228,8 @@ def outbox(request, slug):
         {
             "cohort": cohort,
             "mails": mails,
-            "unsent": sum(mail.sent_at is None for mail in mails),
+            "unsent": sum(mail.status in UNSENT for mail in mails),
         },
-    )
-
-
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
-@require_GET
-def outbox_message(request, pk):
-    mail = get_object_or_404(
-        OutboxMessage.objects.select_related("application__cohort", "application__applicant"),
-        pk=pk,
-    )
-    return render(
-        request,
-        "commission/selection/outbox_message.html",
-        {"mail": mail, "cohort": mail.application.cohort},
     )
 
 
@@ -251,7 +238,7 @@ def outbox_message(request, pk):
 @permission_required(PERMISSION, raise_exception=True)
 def outbox_send(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
-    unsent = list(selectors.cohort_outbox(cohort=cohort).filter(sent_at__isnull=True))
+    unsent = list(selectors.cohort_outbox(cohort=cohort).filter(status__in=UNSENT))
     sent = applicant_services.outbox_send(messages=unsent, by=request.user)
     if sent:
         messages.success(

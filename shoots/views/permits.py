@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rules.contrib.views import permission_required
 
 from applicants.downloads import private_file_response
+from applicants.exports import workbook_response
 from applicants.forms import refusal_text
 from applicants.models import Cohort
 from applicants.validators import JPEG, PDF, PNG
 
 from .. import selectors, services
 from ..enums import PERMIT_DUE_SOON_DAYS, PermitActivity, PermitStatus
-from ..exporters import PermitExport
 from ..filters import PermitFilter
 from ..forms.permits import (
     PermitCreateForm,
@@ -68,8 +68,7 @@ def permit_list(request, slug):
 def permit_export(request, slug):
     """The cohort's permits, filtered as on their page, in Excel."""
     cohort = get_object_or_404(Cohort, slug=slug)
-    _filterset, rows = _filtered_permits(request, cohort)
-    return PermitExport(permits=rows).response()
+    return workbook_response(request, "permits", cohort=cohort.slug, query=request.GET.urlencode())
 
 
 @login_required

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from applicants.exports import workbook_response
 from applicants.forms import form_errors_text
 from applicants.models import Cohort
 
 from .. import selectors, services
-from ..exporters import ShootDayExport
 from ..forms.schedule import (
     CALENDAR_VIEWS,
     DEFAULT_CALENDAR_VIEW,
@@ -26,7 +27,7 @@ from ..forms.schedule import (
     ConflictRulesForm,
     ShootDayForm,
 )
-from ..models import ConflictRule
+from ..models import ConflictRule, ShootDay
 
 # Shoot days ------------------------------------------------------------------------------
 
@@ -225,8 +226,8 @@ class CalendarQuery:
         )
 
 
-def _calendar_query(request, cohort: Cohort, *, productions, locations) -> CalendarQuery:
-    form = CalendarForm(request.GET, productions=productions, locations=locations)
+def _calendar_query(query, cohort: Cohort, *, productions, locations) -> CalendarQuery:
+    form = CalendarForm(query, productions=productions, locations=locations)
     return CalendarQuery(
         form=form,
         view=form.value("view", DEFAULT_CALENDAR_VIEW),
@@ -243,7 +244,7 @@ def schedule(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
     productions = selectors.productions_of(cohort=cohort)
     locations = selectors.locations().order_by("name", "pk")
-    query = _calendar_query(request, cohort, productions=productions, locations=locations)
+    query = _calendar_query(request.GET, cohort, productions=productions, locations=locations)
     if query.form.errors:
         messages.warning(request, query.form.bad_values_text())
     view, on = query.view, query.on
@@ -311,15 +312,19 @@ def schedule(request, slug):
 def schedule_export(request, slug):
     """The shoot days of the week or month the calendar shows, filtered as it is, in Excel."""
     cohort = get_object_or_404(Cohort, slug=slug)
-    query = _calendar_query(
-        request,
+    return workbook_response(request, "schedule", cohort=cohort.slug, query=request.GET.urlencode())
+
+
+def calendar_days(cohort: Cohort, query) -> QuerySet[ShootDay]:
+    """The shoot days of the week or month that a calendar's query string shows."""
+    calendar = _calendar_query(
+        query,
         cohort,
         productions=selectors.productions_of(cohort=cohort),
         locations=selectors.locations(),
     )
-    first, last, *_rest = _span(query.view, query.on)
-    days = query.shoot_days(cohort=cohort, starts_on=first, ends_on=last)
-    return ShootDayExport(shoot_days=days).response()
+    first, last, *_rest = _span(calendar.view, calendar.on)
+    return calendar.shoot_days(cohort=cohort, starts_on=first, ends_on=last)
 
 
 # Conflicts -------------------------------------------------------------------------------

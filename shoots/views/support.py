@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rules.contrib.views import permission_required
 
 from applicants.downloads import private_file_response
+from applicants.exports import workbook_response
 from applicants.forms import refusal_text
 from applicants.models import Cohort
 
@@ -22,7 +23,6 @@ from ..enums import (
     SUPPORT_OPEN,
     SupportState,
 )
-from ..exporters import SupportRequestExport
 from ..filters import SupportFilter
 from ..forms.support import (
     AttachmentForm,
@@ -83,8 +83,7 @@ def support_board(request, slug):
 def support_export(request, slug):
     """The cohort's support requests, filtered as on the board, in Excel."""
     cohort = _cohort(slug)
-    _filterset, rows = _filtered_requests(request, cohort)
-    return SupportRequestExport(requests=rows).response()
+    return workbook_response(request, "support", cohort=cohort.slug, query=request.GET.urlencode())
 
 
 @login_required

@@ -51,4 +51,9 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });
+
+  // A workbook being built: look again every few seconds until it is ready or failed.
+  if (document.querySelector("[data-export-pending]")) {
+    setTimeout(() => window.location.reload(), 3000);
+  }
 });

@@ -202,6 +202,6 @@ def test_application_xlsx_export_queries_stay_constant(
     for _row in range(rows):
         submitted(cohort=cohort)
     client.force_login(manager)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("staff_application_export_xlsx"))
     assert len(workbook_of(response)["Applications"]["A"]) == rows + 1

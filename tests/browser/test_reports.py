@@ -18,8 +18,13 @@ def test_the_manager_downloads_the_cohort_report_and_a_filtered_list(
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, manager.email)
     page.goto(f"{live_server.url}/desk/cohorts/{season.slug}/ranking/")
+    # The report is built by the task worker: the button lands on its page, ready here.
+    page.get_by_role("link", name="Export cohort report").click()
+    expect(page.get_by_role("heading", name="Report of FLY 2031 Busan")).to_be_visible()
+    expect(page.get_by_text("Ready", exact=True)).to_be_visible()
+    page.screenshot(path=shots / "0-cohort-report-ready.png", full_page=True)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Export cohort report").click()
+        page.get_by_role("link", name="Download the workbook").click()
     assert download.value.suggested_filename.startswith("fly-2031-report-")
     path = shots / download.value.suggested_filename
     download.value.save_as(path)

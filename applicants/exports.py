@@ -1,0 +1,143 @@
+"""Workbooks the desk hands out: small ones at once, large ones built by the task worker.
+
+Each kind of export registers a builder here (see each app's `exports` module, imported when
+the app is ready); the view and the worker build through it, so both build the same thing.
+A workbook over `settings.EXPORT_QUEUE_ROWS` rows, and one whose size is not known up front
+(the cohort report), is queued: the asker lands on its page, which shows it queued, being
+built, ready or failed, and only the asker, while they hold the kind's permission, may
+download it. Files are deleted after `settings.EXPORT_KEEP_DAYS` days.
+"""
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files import File
+from django.db import transaction
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .enums import ExportStatus
+from .models import Export, User
+from .tasks import build_export
+from .xlsx import XlsxExport
+
+logger = logging.getLogger(__name__)
+
+# A build that has not finished in this time was cut off (its worker stopped).
+BUILD_CUT_OFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    label: Callable[..., str]
+    permission: str
+    build: Callable[..., XlsxExport]
+
+
+KINDS: dict[str, ExportKind] = {}
+
+
+def export_kind(name: str, *, permission: str, label: Callable[..., str]):
+    """Register `build(*, user, **params) -> XlsxExport` as the builder of exports `name`;
+    `label(**params)` is what the export is called on its page."""
+
+    def register(build):
+        KINDS[name] = ExportKind(label=label, permission=permission, build=build)
+        return build
+
+    return register
+
+
+def workbook_response(request, kind: str, **params):
+    """The workbook as a download if it is small, else queued and the asker sent to its page."""
+    exporter = KINDS[kind].build(user=request.user, **params)
+    size = exporter.size()
+    if size is not None and size <= settings.EXPORT_QUEUE_ROWS:
+        return exporter.response()
+    export = export_queue(kind=kind, params=params, user=request.user)
+    messages.info(request, _("The workbook is being built; this page shows when it is ready."))
+    return redirect(export)
+
+
+def export_queue(*, kind: str, params: dict, user: User) -> Export:
+    export = Export.objects.create(
+        kind=kind,
+        title=str(KINDS[kind].label(**params))[:200],
+        params=params,
+        requested_by=user,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(partial(build_export.enqueue, pk=export.pk))
+    return export
+
+
+def export_build(*, pk: int) -> None:
+    """Build one queued export into private storage; only the run that claims it builds it."""
+    claimed = Export.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    export = Export.objects.select_related("requested_by").get(pk=pk)
+    try:
+        with translation.override(export.language), tempfile.TemporaryFile() as spool:
+            exporter = KINDS[export.kind].build(user=export.requested_by, **export.params)
+            exporter.write(spool)
+            spool.seek(0)
+            export.file.save(exporter.get_filename(), File(spool), save=False)
+    except Exception as error:
+        logger.exception("Export %s (%s) failed", pk, export.kind)
+        Export.objects.filter(pk=pk).update(
+            status=ExportStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:300],
+            finished_at=timezone.now(),
+        )
+        return
+    Export.objects.filter(pk=pk).update(
+        status=ExportStatus.READY, file=export.file.name, finished_at=timezone.now()
+    )
+
+
+def exports_purge() -> int:
+    """Delete exports and their files after the kept days; fail builds that were cut off."""
+    now = timezone.now()
+    Export.objects.filter(status=ExportStatus.RUNNING, started_at__lt=now - BUILD_CUT_OFF).update(
+        status=ExportStatus.FAILED, error=_("The build was cut off; ask for it again.")
+    )
+    old = list(
+        Export.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_KEEP_DAYS))
+    )
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(old)
+
+
+def export_readable(export: Export, user) -> bool:
+    """Only who asked for it, and only while they may still read what it holds."""
+    return export.requested_by_id == user.pk and user.has_perm(KINDS[export.kind].permission)
+
+
+# The applicants' own kind: the staff list of applications, as filtered on its page.
+
+
+@export_kind(
+    "applications", permission="applicants.view_application", label=lambda **_p: _("Applications")
+)
+def applications_workbook(*, user, query: str):
+    from .exporters import ApplicationExporter
+    from .filters import ApplicationFilter
+    from .selectors import applications_for_staff
+
+    filterset = ApplicationFilter(QueryDict(query), queryset=applications_for_staff())
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return ApplicationExporter(applications=rows, user=user)
