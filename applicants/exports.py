@@ -16,7 +16,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
@@ -62,9 +61,7 @@ def workbook_response(request, kind: str, **params):
     size = exporter.size()
     if size is not None and size <= settings.EXPORT_QUEUE_ROWS:
         return exporter.response()
-    export = export_queue(kind=kind, params=params, user=request.user)
-    messages.info(request, _("The workbook is being built; this page shows when it is ready."))
-    return redirect(export)
+    return redirect(export_queue(kind=kind, params=params, user=request.user))
 
 
 def export_queue(*, kind: str, params: dict, user: User) -> Export:

@@ -145,3 +145,9 @@ def test_a_manager_proposes_overrides_releases_and_sends_the_decisions(
     expect(page.get_by_role("button", name="Override")).to_have_count(0)
     expect(page.get_by_text("Reply by ")).to_have_count(2)
     page.screenshot(path=shots / "8-board-released.png", full_page=True)
+
+    # The desk's Mail: every e-mail with its delivery.
+    page.get_by_role("link", name="Mail").first.click()
+    expect(page.get_by_role("heading", name="Mail")).to_be_visible()
+    expect(page.get_by_role("cell").get_by_text("Sent", exact=True)).to_have_count(3)
+    page.screenshot(path=shots / "9-mail.png", full_page=True)
