@@ -96,7 +96,7 @@ def mail_deliver(*, pk: int) -> None:
     done = {"status": MailStatus.SENT, "sent_at": timezone.now(), "error": ""}
     if message.secret:
         done |= {"body": "", "html": ""}
-    OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=None, **done)
+    _finish(message, next_attempt_at=None, **done)
 
 
 def _attempt_failed(message: OutboxMessage, error: Exception) -> None:
@@ -108,7 +108,15 @@ def _attempt_failed(message: OutboxMessage, error: Exception) -> None:
         logger.warning("Mail %s to %s failed, tried again later: %s", message.pk, message.to, text)
         wait = RETRY_AFTER[message.attempts - 1]
         change = {"status": MailStatus.QUEUED, "next_attempt_at": timezone.now() + wait}
-    OutboxMessage.objects.filter(pk=message.pk).update(error=text, **change)
+    _finish(message, error=text, **change)
+
+
+def _finish(message: OutboxMessage, **change) -> None:
+    """Record how this attempt ended, unless it was cut off meanwhile and another attempt took
+    the message over: a late answer must not queue a message sent since."""
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=MailStatus.SENDING, attempts=message.attempts
+    ).update(**change)
 
 
 def mail_retry_due() -> int:

@@ -2,11 +2,14 @@
 
 Each benchmark builds its data in a throw-away test database, measures the small case (the
 baseline) and the large case, and prints both with their ratio. A query count that grows with
-the data is a failure (exit 1); times are for reading, never asserted.
+the data is a failure (exit 1); times are for reading, never asserted. Last, a deadline rush on
+the production shape, `make serve` on PostgreSQL (bench/rush.py): a failed request or a lost
+submission fails the bench too.
 """
 
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -15,6 +18,9 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commission.settings")
+# Production's task backend: the cohort report is queued here and built by a worker process,
+# and the bench database needs the queue's tables for it.
+os.environ.setdefault("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 django.setup()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
@@ -26,7 +32,7 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
-from bench import dashboard, homes, reports, shoots, support  # noqa: E402
+from bench import dashboard, homes, reports, rush, shoots, support  # noqa: E402
 
 
 def fetch(client, url):
@@ -52,8 +58,9 @@ def measure(client, url, repeat=5):
 
 def main():
     setup_test_environment()
+    folder = None
     if connection.vendor == "sqlite":
-        # A file, not memory: the report's bench runs the export command as its own process.
+        # A file, not memory: the report's bench runs the task worker as its own process.
         folder = tempfile.mkdtemp(prefix="bench-")
         connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "bench.sqlite3")
     database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -91,6 +98,10 @@ def main():
     finally:
         connection.creation.destroy_test_db(database, verbosity=0)
         teardown_test_environment()
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    # The production shape on its own database, with make serve: see bench/rush.py.
+    failures += rush.run()
     return 1 if failures else 0
 
 

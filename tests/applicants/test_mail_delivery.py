@@ -173,3 +173,22 @@ def test_the_mail_list_costs_the_same_queries_for_many_mails(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("mail_list"))
     assert response.content.decode().count("SMTPServerDisconnected") == 21
+
+
+def test_an_attempt_that_answers_after_it_was_cut_off_does_not_queue_a_sent_message(
+    settings, mailoutbox
+):
+    message = failed_receipt()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MailStatus.SENDING, attempts=1, next_attempt_at=timezone.now()
+    )
+    late = OutboxMessage.objects.get(pk=message.pk)  # the first attempt, still waiting
+    with time_machine.travel(timezone.now() + mail.SENDING_CUT_OFF + timedelta(minutes=1)):
+        assert retry_mail.call() == 1  # the sweep takes it over and sends it
+
+    mail._attempt_failed(late, TimeoutError("timed out"))  # the first attempt gives up late
+
+    message.refresh_from_db()
+    assert message.status == MailStatus.SENT
+    assert retry_mail.call() == 0
+    assert len(mailoutbox) == 1
