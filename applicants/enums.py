@@ -74,6 +74,10 @@ class MailStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# What staff send (again): held decisions, and mail that failed for good.
+UNSENT_MAIL = (MailStatus.HELD, MailStatus.FAILED)
+
+
 class CrewRole(models.TextChoices):
     DIRECTOR = "director", _("Director")
     PRODUCER = "producer", _("Producer")
@@ -111,3 +115,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Being built")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+# What staff send (again): held decisions, and mail that failed for good.
+UNSENT_MAIL = (MailStatus.HELD, MailStatus.FAILED)

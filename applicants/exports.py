@@ -22,9 +22,10 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .enums import ExportStatus
-from .models import Export, User
+from .models import Cohort, Export, User
 from .tasks import build_export
 from .xlsx import XlsxExport
 
@@ -36,7 +37,7 @@ BUILD_CUT_OFF = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class ExportKind:
-    label: Callable[..., str]
+    label: str  # what the export is called on its page; %(cohort)s is its cohort's name
     permission: str
     build: Callable[..., XlsxExport]
 
@@ -44,9 +45,8 @@ class ExportKind:
 KINDS: dict[str, ExportKind] = {}
 
 
-def export_kind(name: str, *, permission: str, label: Callable[..., str]):
-    """Register `build(*, user, **params) -> XlsxExport` as the builder of exports `name`;
-    `label(**params)` is what the export is called on its page."""
+def export_kind(name: str, *, permission: str, label: str):
+    """Register `build(*, user, **params) -> XlsxExport` as the builder of exports `name`."""
 
     def register(build):
         KINDS[name] = ExportKind(label=label, permission=permission, build=build)
@@ -67,13 +67,19 @@ def workbook_response(request, kind: str, **params):
 def export_queue(*, kind: str, params: dict, user: User) -> Export:
     export = Export.objects.create(
         kind=kind,
-        title=str(KINDS[kind].label(**params))[:200],
+        title=_title(KINDS[kind].label, params)[:200],
         params=params,
         requested_by=user,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     transaction.on_commit(partial(build_export.enqueue, pk=export.pk))
     return export
+
+
+def _title(label: str, params: dict) -> str:
+    if "cohort" not in params:
+        return str(label)
+    return str(label) % {"cohort": Cohort.objects.get(slug=params["cohort"]).name}
 
 
 def export_build(*, pk: int) -> None:
@@ -127,14 +133,11 @@ def export_readable(export: Export, user) -> bool:
 # The applicants' own kind: the staff list of applications, as filtered on its page.
 
 
-@export_kind(
-    "applications", permission="applicants.view_application", label=lambda **_p: _("Applications")
-)
+@export_kind("applications", permission="applicants.view_application", label=_lazy("Applications"))
 def applications_workbook(*, user, query: str):
     from .exporters import ApplicationExporter
-    from .filters import ApplicationFilter
+    from .filters import ApplicationFilter, valid_rows
     from .selectors import applications_for_staff
 
-    filterset = ApplicationFilter(QueryDict(query), queryset=applications_for_staff())
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = valid_rows(ApplicationFilter(QueryDict(query), queryset=applications_for_staff()))
     return ApplicationExporter(applications=rows, user=user)

@@ -24,6 +24,12 @@ AGE_BANDS = {
 ANY_REQUIRED = "any"
 
 
+def valid_rows(filterset: django_filters.FilterSet) -> QuerySet:
+    """The rows a list page's filters let through; filters that do not validate give no rows
+    rather than all of them (a mistyped date must not export the whole list)."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 def born_by_for_age(reference: date, age: int) -> date | None:
     """The latest birth date of someone who is `age` or older on `reference`, or None when
     that is before 1 January of year 1: then no birth date we can store is old enough.

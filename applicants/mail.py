@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .enums import MailKind, MailStatus
+from .enums import UNSENT_MAIL, MailKind, MailStatus
 from .models import Application, OutboxMessage
 from .tasks import send_outbox_message
 
@@ -66,9 +66,9 @@ def mail_queue(*, messages) -> list[OutboxMessage]:
     now = timezone.now()
     queued = []
     for message in messages:
-        if OutboxMessage.objects.filter(
-            pk=message.pk, status__in=(MailStatus.HELD, MailStatus.FAILED)
-        ).update(status=MailStatus.QUEUED, attempts=0, next_attempt_at=now):
+        if OutboxMessage.objects.filter(pk=message.pk, status__in=UNSENT_MAIL).update(
+            status=MailStatus.QUEUED, attempts=0, next_attempt_at=now
+        ):
             transaction.on_commit(partial(send_outbox_message.enqueue, pk=message.pk))
             queued.append(message)
     return queued

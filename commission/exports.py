@@ -1,6 +1,6 @@
 """The desk's workbooks of a cohort: its whole report, and the panel's reviews."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from applicants.exports import export_kind
 from applicants.models import Cohort
@@ -8,14 +8,8 @@ from applicants.models import Cohort
 from .exporters import CohortReport, ReviewExport
 
 
-def _name(slug: str) -> str:
-    return Cohort.objects.get(slug=slug).name
-
-
 @export_kind(
-    "cohort_report",
-    permission="commission.export_cohort_report",
-    label=lambda *, cohort: _("Report of %(cohort)s") % {"cohort": _name(cohort)},
+    "cohort_report", permission="commission.export_cohort_report", label=_("Report of %(cohort)s")
 )
 def cohort_report_workbook(*, user, cohort: str):
     return CohortReport(
@@ -24,10 +18,6 @@ def cohort_report_workbook(*, user, cohort: str):
     )
 
 
-@export_kind(
-    "reviews",
-    permission="commission.view_review",
-    label=lambda *, cohort, order: _("Reviews of %(cohort)s") % {"cohort": _name(cohort)},
-)
+@export_kind("reviews", permission="commission.view_review", label=_("Reviews of %(cohort)s"))
 def reviews_workbook(*, user, cohort: str, order: str):
     return ReviewExport(cohort=Cohort.objects.get(slug=cohort), order=order)

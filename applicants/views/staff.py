@@ -16,7 +16,7 @@ from rules.contrib.views import permission_required
 from .. import selectors, services
 from ..exporters import ApplicationExporter
 from ..exports import workbook_response
-from ..filters import ApplicationFilter, missing_documents
+from ..filters import ApplicationFilter, missing_documents, valid_rows
 from ..forms import CohortForm
 from ..models import Cohort
 
@@ -93,7 +93,7 @@ def _filtered_applications(request):
     filterset = ApplicationFilter(
         request.GET, queryset=selectors.applications_for_staff(), request=request
     )
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = valid_rows(filterset)
     return filterset, rows
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from applicants import services as applicant_services
-from applicants.enums import ApplicationStatus, MailStatus
+from applicants.enums import UNSENT_MAIL, ApplicationStatus
 from applicants.forms import form_errors_text
 from applicants.models import Cohort, Country
 from applicants.selectors import applications_for_staff
@@ -29,8 +29,6 @@ from ..forms.selection import (
 from .panel import RANKING_ORDERS
 
 PERMISSION = "applicants.change_application"
-# What "Send all unsent" sends: held decisions, and any that failed for good.
-UNSENT = (MailStatus.HELD, MailStatus.FAILED)
 S = ApplicationStatus
 REFUSALS = (services.ReviewError, applicant_services.ApplicationError)
 
@@ -228,7 +226,7 @@ def outbox(request, slug):
         {
             "cohort": cohort,
             "mails": mails,
-            "unsent": sum(mail.status in UNSENT for mail in mails),
+            "unsent": sum(mail.status in UNSENT_MAIL for mail in mails),
         },
     )
 
@@ -238,7 +236,7 @@ def outbox(request, slug):
 @permission_required(PERMISSION, raise_exception=True)
 def outbox_send(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
-    unsent = list(selectors.cohort_outbox(cohort=cohort).filter(status__in=UNSENT))
+    unsent = list(selectors.cohort_outbox(cohort=cohort).filter(status__in=UNSENT_MAIL))
     sent = applicant_services.outbox_send(messages=unsent, by=request.user)
     if sent:
         messages.success(

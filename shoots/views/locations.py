@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from applicants.downloads import private_file_response
+from applicants.filters import valid_rows
 
 from .. import selectors, services
 from ..filters import LocationFilter
@@ -37,8 +38,7 @@ def closed_day_names(location) -> list[str]:
 @require_GET
 def location_list(request):
     filterset = LocationFilter(request.GET, queryset=selectors.locations(), request=request)
-    # A filter that does not validate shows no places rather than all of them.
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = valid_rows(filterset)
     page = Paginator(rows, LOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
     for location in page:
         location.closed_days = closed_day_names(location)

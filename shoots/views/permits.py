@@ -14,6 +14,7 @@ from rules.contrib.views import permission_required
 
 from applicants.downloads import private_file_response
 from applicants.exports import workbook_response
+from applicants.filters import valid_rows
 from applicants.forms import refusal_text
 from applicants.models import Cohort
 from applicants.validators import JPEG, PDF, PNG
@@ -37,7 +38,7 @@ def _filtered_permits(request, cohort):
     """The filter form and the cohort's permits it lets through; a filter that does not
     validate gives no permits rather than all of them."""
     filterset = PermitFilter(request.GET, queryset=selectors.permits_of(cohort=cohort))
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = valid_rows(filterset)
     return filterset, rows
 
 

@@ -14,6 +14,7 @@ from rules.contrib.views import permission_required
 
 from applicants.downloads import private_file_response
 from applicants.exports import workbook_response
+from applicants.filters import valid_rows
 from applicants.forms import refusal_text
 from applicants.models import Cohort
 
@@ -50,7 +51,7 @@ def _filtered_requests(request, cohort):
     filterset = SupportFilter(
         request.GET, queryset=selectors.support_requests_of(cohort=cohort), request=request
     )
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = valid_rows(filterset)
     return filterset, rows
 
 
