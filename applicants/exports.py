@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # A build that has not finished in this time was cut off (its worker stopped).
 BUILD_CUT_OFF = timedelta(hours=1)
+# A queued build not started in this time may have lost its task: the sweep hands it again.
+QUEUED_LOST_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def export_queue(*, kind: str, params: dict, user: User) -> Export:
         params=params,
         requested_by=user,
         language=translation.get_language() or settings.LANGUAGE_CODE,
+        queued_at=timezone.now(),
     )
     transaction.on_commit(partial(build_export.enqueue, pk=export.pk))
     return export
@@ -98,9 +101,12 @@ def export_build(*, pk: int) -> None:
             export.file.save(exporter.get_filename(), File(spool), save=False)
     except Exception as error:
         logger.exception("Export %s (%s) failed", pk, export.kind)
+        # Only the kind of error: its text may hold a path or a row's data (see the log).
+        with translation.override(export.language):
+            message = _("The workbook could not be built (%(error)s); ask for it again.")
         Export.objects.filter(pk=pk).update(
             status=ExportStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:300],
+            error=message % {"error": type(error).__name__},
             finished_at=timezone.now(),
         )
         return
@@ -109,20 +115,43 @@ def export_build(*, pk: int) -> None:
     )
 
 
-def exports_purge() -> int:
-    """Delete exports and their files after the kept days; fail builds that were cut off."""
+def exports_sweep() -> int:
+    """The scheduler's sweep: builds cut off fail, queued builds whose task was lost (the
+    worker stopped before the commit's enqueue, say) are handed to the worker again."""
     now = timezone.now()
     Export.objects.filter(status=ExportStatus.RUNNING, started_at__lt=now - BUILD_CUT_OFF).update(
-        status=ExportStatus.FAILED, error=_("The build was cut off; ask for it again.")
+        status=ExportStatus.FAILED,
+        error=_("The build was cut off; ask for it again."),
+        finished_at=now,
     )
-    old = list(
-        Export.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_KEEP_DAYS))
+    lost = list(
+        Export.objects.filter(
+            status=ExportStatus.QUEUED, queued_at__lt=now - QUEUED_LOST_AFTER
+        ).values_list("pk", flat=True)
     )
+    Export.objects.filter(pk__in=lost).update(queued_at=now)
+    for pk in lost:
+        build_export.enqueue(pk=pk)
+    return len(lost)
+
+
+def exports_purge() -> int:
+    """Delete exports and their files after the kept days. A file that cannot be deleted now
+    (storage down) keeps its row for the next night; the others go on."""
+    old = Export.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    )
+    purged = 0
     for export in old:
-        if export.file:
-            export.file.delete(save=False)
+        try:
+            if export.file:
+                export.file.delete(save=False)
+        except Exception:
+            logger.exception("Export %s: its file could not be deleted", export.pk)
+            continue
         export.delete()
-    return len(old)
+        purged += 1
+    return purged
 
 
 def export_readable(export: Export, user) -> bool:

@@ -55,6 +55,7 @@ def send_templated_mail(
         secret=secret,
         status=MailStatus.QUEUED,
         next_attempt_at=timezone.now(),
+        queued_at=timezone.now(),
         **mail_render(template=template, context=context),
     )
     transaction.on_commit(partial(send_outbox_message.enqueue, pk=message.pk))
@@ -67,7 +68,7 @@ def mail_queue(*, messages) -> list[OutboxMessage]:
     queued = []
     for message in messages:
         if OutboxMessage.objects.filter(pk=message.pk, status__in=UNSENT_MAIL).update(
-            status=MailStatus.QUEUED, attempts=0, next_attempt_at=now
+            status=MailStatus.QUEUED, attempts=0, next_attempt_at=now, queued_at=now
         ):
             transaction.on_commit(partial(send_outbox_message.enqueue, pk=message.pk))
             queued.append(message)
@@ -102,10 +103,10 @@ def mail_deliver(*, pk: int) -> None:
 def _attempt_failed(message: OutboxMessage, error: Exception) -> None:
     text = f"{type(error).__name__}: {error}"[:1000]
     if message.attempts > len(RETRY_AFTER):
-        logger.error("Mail %s to %s failed for good: %s", message.pk, message.to, text)
+        logger.error("Mail %s failed for good: %s", message.pk, text)
         change = {"status": MailStatus.FAILED, "next_attempt_at": None}
     else:
-        logger.warning("Mail %s to %s failed, tried again later: %s", message.pk, message.to, text)
+        logger.warning("Mail %s failed, tried again later: %s", message.pk, text)
         wait = RETRY_AFTER[message.attempts - 1]
         change = {"status": MailStatus.QUEUED, "next_attempt_at": timezone.now() + wait}
     _finish(message, error=text, **change)
@@ -120,16 +121,26 @@ def _finish(message: OutboxMessage, **change) -> None:
 
 
 def mail_retry_due() -> int:
-    """Queue a task for every message whose time has come; returns how many."""
+    """Queue a task for every message whose time has come; returns how many.
+
+    A message already handed to the worker since it fell due is left alone for
+    SENDING_CUT_OFF: a stopped worker finds one task per message, not one per tick.
+    """
     now = timezone.now()
     OutboxMessage.objects.filter(
         status=MailStatus.SENDING, next_attempt_at__lt=now - SENDING_CUT_OFF
     ).update(status=MailStatus.QUEUED, next_attempt_at=now)
     due = list(
         OutboxMessage.objects.filter(status=MailStatus.QUEUED, next_attempt_at__lte=now)
+        .filter(
+            Q(queued_at__isnull=True)
+            | Q(queued_at__lt=F("next_attempt_at"))
+            | Q(queued_at__lt=now - SENDING_CUT_OFF)
+        )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)
     )
+    OutboxMessage.objects.filter(pk__in=due).update(queued_at=now)
     for pk in due:
         send_outbox_message.enqueue(pk=pk)
     return len(due)

@@ -516,6 +516,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Queued: when to try (again). Sending: when the attempt began.
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # When a task for it was last handed to the worker: while the worker is stopped, the sweep
+    # queues it again only after SENDING_CUT_OFF, not on every tick.
+    queued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -533,6 +536,11 @@ class OutboxMessage(models.Model):
     def held_by_cohort(self) -> bool:
         """A decision, listed in its cohort's outbox."""
         return self.kind in DECISION_MAIL
+
+
+def export_path(export, filename):
+    """Each export in a folder of its own: two askers' workbooks of one name never meet."""
+    return f"exports/{export.pk}-{uuid.uuid4().hex}/{PurePath(filename).name}"
 
 
 class Export(models.Model):
@@ -556,9 +564,11 @@ class Export(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
-    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=200, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("asked for"), default=timezone.now, db_index=True)
+    # When a build task was last handed to the worker; the sweep hands it again when lost.
+    queued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

@@ -33,6 +33,13 @@ def build_export(*, pk: int) -> None:
 
 
 @task()
+def sweep_exports() -> int:
+    from .exports import exports_sweep
+
+    return exports_sweep()
+
+
+@task()
 def purge_exports() -> int:
     from .exports import exports_purge
 

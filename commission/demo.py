@@ -19,8 +19,12 @@ from applicants.enums import (
     DocumentKind,
     EnglishLevel,
     Gender,
+    MailKind,
+    MailStatus,
 )
-from applicants.models import Cohort, Country, Participant, User
+from applicants.exports import export_queue
+from applicants.mail import mail_render
+from applicants.models import Application, Cohort, Country, OutboxMessage, Participant, User
 from applicants.services import ADULT_AGE
 from shoots import services as shoot_services
 from shoots.enums import PermitStatus, SupportKind, SupportState, TravelDirection
@@ -72,7 +76,44 @@ class DemoBuilder:
                     self.cohort(row)
             self.demo_applicant()
             self.demo_participant()
+            self.desk_records()
         return self.made
+
+    def desk_records(self):
+        """What the desk's Mail and My exports pages show in a real season: a receipt the mail
+        server refused for good, and the manager's report of the first cohort."""
+        if OutboxMessage.objects.filter(status=MailStatus.FAILED).exists():
+            return
+        application = (
+            Application.objects.filter(submitted_at__isnull=False)
+            .select_related("applicant__profile")
+            .order_by("pk")
+            .first()
+        )
+        if application:
+            OutboxMessage.objects.create(
+                to=application.applicant.email,
+                kind=MailKind.RECEIPT,
+                application=application,
+                status=MailStatus.FAILED,
+                attempts=8,
+                error="SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable",
+                **mail_render(
+                    template="applicants/email/receipt",
+                    context={
+                        "application": application,
+                        "profile": application.applicant.profile,
+                        "documents": list(application.documents.all()),
+                    },
+                ),
+            )
+        manager = User.objects.get(email="manager@example.org")
+        export_queue(
+            kind="cohort_report",
+            params={"cohort": self.settings["cohorts"][0]["slug"]},
+            user=manager,
+        )
+        self.made.append("desk records")
 
     # People ---------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@
 Answered by a middleware ahead of every other, so it needs no login, no session, no allowed
 host (a balancer asks by IP address) and no HTTPS redirect (it asks over plain HTTP behind the
 TLS proxy). It names no person and no setting: 200 when all is well, else 503.
+
+A stopped worker fails every app server's `/health/` at once, which is right for a monitor and
+wrong for a balancer (it would take every server out): balancers ask `/health/?only=database`.
 """
 
 from django.conf import settings
@@ -42,9 +45,10 @@ def _worker() -> dict:
     return {"ok": age <= limit, "last_heartbeat_seconds": age, "limit_seconds": limit}
 
 
-def health_response() -> JsonResponse:
+def health_response(*, worker: bool = True) -> JsonResponse:
     checks = {"database": _database()}
-    checks["worker"] = _worker() if checks["database"]["ok"] else {"ok": False}
+    if worker:
+        checks["worker"] = _worker() if checks["database"]["ok"] else {"ok": False}
     healthy = all(check["ok"] for check in checks.values())
     response = JsonResponse(
         {"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503
@@ -59,5 +63,5 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == PATH and request.method in ("GET", "HEAD"):
-            return health_response()
+            return health_response(worker=request.GET.get("only") != "database")
         return self.get_response(request)

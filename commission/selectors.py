@@ -24,7 +24,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from applicants.enums import DECISION_MAIL, ApplicationStatus
+from applicants.enums import DECISION_MAIL, ApplicationStatus, MailStatus
 from applicants.models import Application, AuditEntry, Cohort, Country, OutboxMessage, User
 from applicants.selectors import cohorts_with_counts
 from shoots import selectors as shoots_selectors
@@ -265,9 +265,15 @@ def cohort_outbox(*, cohort: Cohort) -> QuerySet[OutboxMessage]:
 
 
 def mail_log(*, status: str = "") -> QuerySet[OutboxMessage]:
-    """Every e-mail of the desk, or those of one status, newest first."""
-    mails = OutboxMessage.objects.select_related("application__cohort").order_by(
-        "-created_at", "-pk"
+    """Every e-mail of the desk, or those of one status, newest first.
+
+    A person's own sign-in mail (address check, password reset) is theirs: the desk sees it
+    only when it failed, to know the mail server refuses, never who asked for a reset when.
+    """
+    mails = (
+        OutboxMessage.objects.select_related("application__cohort")
+        .exclude(secret=True, status__in=[MailStatus.QUEUED, MailStatus.SENDING, MailStatus.SENT])
+        .order_by("-created_at", "-pk")
     )
     return mails.filter(status=status) if status else mails
 

@@ -109,18 +109,20 @@ if os.environ.get("DJANGO_DB_POOL_SIZE") and DATABASES["default"]["ENGINE"].ends
     # psycopg's pool in each process: at most this many connections per app server process,
     # worker or scheduler (see the README's "Several servers" for the arithmetic).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 1, "max_size": int(os.environ["DJANGO_DB_POOL_SIZE"]), "timeout": 10}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ["DJANGO_DB_POOL_SIZE"]),
+        "timeout": 10,
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default holds under a few staff at once: readers never wait for the writer
     # (WAL), a writer takes the lock when its transaction begins (IMMEDIATE) rather than failing
     # half-way when it first writes, and waits up to 20 s for another writer to finish.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
     # A file, not memory, for the tests too: two threads' connections must share it as two
     # requests would. One per test run, so that two runs side by side do not share it.
     DATABASES["default"]["TEST"] = {
@@ -228,6 +230,8 @@ TASKS = {
 
 if TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
     INSTALLED_APPS.append("django_tasks_db")
+# Finished tasks' results are deleted after this many days (the scheduler's nightly prune).
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("DJANGO_TASK_RESULTS_KEEP_DAYS", "7"))
 
 # The scheduler asks the worker for a heartbeat this often; /health/ fails when the last one is
 # older than WORKER_SILENT_AFTER seconds (a stopped worker, or a stopped scheduler).

@@ -10,7 +10,6 @@ from rules.contrib.views import permission_required
 
 from applicants import services as applicant_services
 from applicants.enums import MailStatus
-from applicants.models import OutboxMessage
 
 from .. import selectors
 from .selection import PERMISSION
@@ -46,7 +45,7 @@ def mail_list(request):
 @require_GET
 def outbox_message(request, pk):
     mail = get_object_or_404(
-        OutboxMessage.objects.select_related("application__cohort", "application__applicant"),
+        selectors.mail_log().select_related("application__applicant"),
         pk=pk,
     )
     cohort = mail.application.cohort if mail.application else None
@@ -57,8 +56,14 @@ def outbox_message(request, pk):
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def mail_resend(request, pk):
-    mail = get_object_or_404(OutboxMessage, pk=pk)
-    if applicant_services.outbox_send(messages=[mail], by=request.user):
+    mail = get_object_or_404(selectors.mail_log(), pk=pk)
+    if mail.status != MailStatus.FAILED:
+        messages.info(
+            request,
+            _("Only a failed e-mail can be sent again from here; this one is %(status)s.")
+            % {"status": mail.get_status_display().lower()},
+        )
+    elif applicant_services.outbox_send(messages=[mail], by=request.user):
         messages.success(request, _("The e-mail to %(to)s is queued again.") % {"to": mail.to})
     else:
         messages.info(request, _("This e-mail is already queued or sent; nothing to do."))

@@ -13,7 +13,7 @@ from applicants.enums import ApplicationStatus, MailKind, MailStatus
 from applicants.models import OutboxMessage
 from applicants.services import user_send_verification
 from applicants.tasks import retry_mail, send_outbox_message
-from tests.factories import ApplicantFactory, CompleteApplicationFactory
+from tests.factories import ApplicantFactory, CompleteApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +99,12 @@ def failed_receipt(**fields):
         subject="We received your application",
         body="Thank you.",
         html="<p>Thank you.</p>",
-        status=MailStatus.FAILED,
-        attempts=8,
-        error="SMTPServerDisconnected: Connection unexpectedly closed",
-        **fields,
+        **{
+            "status": MailStatus.FAILED,
+            "attempts": 8,
+            "error": "SMTPServerDisconnected: Connection unexpectedly closed",
+            **fields,
+        },
     )
 
 
@@ -127,7 +129,9 @@ def test_staff_see_a_failed_mail_with_its_error_and_send_it_again(
     # A second click on a stale page sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("mail_resend", kwargs={"pk": failed.pk}), follow=True)
-    assert "already queued or sent" in response.content.decode()
+    assert "Only a failed e-mail can be sent again from here; this one is sent." in (
+        response.content.decode()
+    )
     assert len(mailoutbox) == 1
 
 
@@ -142,9 +146,43 @@ def test_a_sign_in_link_is_never_shown_on_the_desk_and_is_erased_once_sent(
     message = OutboxMessage.objects.get(kind=MailKind.VERIFY, to=applicant.email)
     assert (message.status, message.body, message.html) == (MailStatus.SENT, "", "")
     client.force_login(manager)
-    page = client.get(reverse("outbox_message", kwargs={"pk": message.pk})).content.decode()
-    assert "its text is not shown on the desk" in page
-    assert link not in page
+    # A person's own sign-in mail, once sent, is not the desk's business at all.
+    listed = client.get(reverse("mail_list")).content.decode()
+    assert applicant.email not in listed
+    assert link not in listed
+    assert client.get(reverse("outbox_message", kwargs={"pk": message.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("status", [MailStatus.QUEUED, MailStatus.FAILED])
+def test_an_unsent_sign_in_link_is_not_shown_on_the_desk_either(
+    client, settings, manager, django_capture_on_commit_callbacks, status
+):
+    settings.EMAIL_BACKEND = DOWN
+    applicant = ApplicantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        user_send_verification(user=applicant, base_url="https://desk.example.org")
+    message = OutboxMessage.objects.get(kind=MailKind.VERIFY, to=applicant.email)
+    OutboxMessage.objects.filter(pk=message.pk).update(status=status)
+    link = message.body.split("https://desk.example.org", 1)[1].split()[0]
+
+    client.force_login(manager)
+    listed = client.get(reverse("mail_list")).content.decode()
+    detail = client.get(reverse("outbox_message", kwargs={"pk": message.pk}))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin = client.get(reverse("admin:applicants_outboxmessage_change", args=[message.pk]))
+    probe = client.get(
+        reverse("admin:applicants_outboxmessage_changelist"), {"body__contains": link[:12]}
+    )
+
+    if status == MailStatus.FAILED:  # the desk must know that the mail server refuses
+        assert applicant.email in listed
+        assert "its text is not shown on the desk" in detail.content.decode()
+        assert link not in detail.content.decode()
+    else:
+        assert applicant.email not in listed
+        assert detail.status_code == 404
+    assert link not in admin.content.decode()
+    assert probe.status_code == 400  # the admin refuses the lookup
 
 
 def test_an_attempt_cut_off_by_a_stopped_worker_is_tried_again(settings, mailoutbox):
@@ -192,3 +230,47 @@ def test_an_attempt_that_answers_after_it_was_cut_off_does_not_queue_a_sent_mess
     assert message.status == MailStatus.SENT
     assert retry_mail.call() == 0
     assert len(mailoutbox) == 1
+
+
+def test_while_the_worker_is_stopped_the_sweep_hands_each_message_over_once_per_cut_off(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    message = failed_receipt(status=MailStatus.QUEUED, attempts=1, next_attempt_at=timezone.now())
+
+    assert retry_mail.call() == 1
+    for minute in range(1, 10):  # the worker does not run: the message stays queued
+        with time_machine.travel(timezone.now() + timedelta(minutes=minute)):
+            assert retry_mail.call() == 0
+    with time_machine.travel(timezone.now() + mail.SENDING_CUT_OFF + timedelta(minutes=1)):
+        assert retry_mail.call() == 1
+
+    message.refresh_from_db()
+    assert message.status == MailStatus.QUEUED
+
+
+def test_a_message_that_falls_due_again_after_a_failed_attempt_is_handed_over_at_once(
+    settings, mailoutbox
+):
+    message = failed_receipt(status=MailStatus.QUEUED, attempts=1, queued_at=timezone.now())
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=1)
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert retry_mail.call() == 1
+
+    assert len(mailoutbox) == 1
+
+
+def test_send_it_again_sends_only_a_failed_mail_never_one_held_for_release(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    held = failed_receipt(status=MailStatus.HELD, attempts=0, error="")
+    client.force_login(manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mail_resend", kwargs={"pk": held.pk}), follow=True)
+
+    assert "this one is not sent" in response.content.decode()
+    held.refresh_from_db()
+    assert held.status == MailStatus.HELD
+    assert mailoutbox == []

@@ -68,6 +68,17 @@ def test_health_reads_the_age_of_the_workers_heartbeat(client, settings):
     assert body["worker"]["ok"] is False
 
 
+def test_a_balancer_asks_for_the_database_alone_and_a_stopped_worker_does_not_fail_it(
+    client, settings
+):
+    settings.TASKS = WITH_WORKER  # and no heartbeat: the worker is silent
+
+    assert health(client)[0] == 503
+    status, body = health(client, QUERY_STRING="only=database")
+    assert status == 200
+    assert body == {"status": "ok", "database": {"ok": True}}
+
+
 def test_health_is_503_when_the_database_is_down(client, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("connection refused")
@@ -88,7 +99,14 @@ def test_the_scheduler_queues_each_timed_task(settings):
     call_command("scheduler", "--once", stdout=out)
 
     queued = [result.task.name for result in default_task_backend.results]
-    assert queued == ["heartbeat", "retry_mail", "expire_offers", "purge_exports"]
+    assert queued == [
+        "heartbeat",
+        "retry_mail",
+        "expire_offers",
+        "sweep_exports",
+        "purge_exports",
+        "prune_task_results",
+    ]
     assert "queued expire_offers" in out.getvalue()
 
 

@@ -119,3 +119,14 @@ def test_every_page_carries_a_content_security_policy_without_inline_code(client
     assert "<script>" not in response.content.decode()
     assert " style=" not in response.content.decode()
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_connection_pool_keeps_the_options_of_the_database_url():
+    options = setting(
+        'DATABASES["default"]["OPTIONS"]',
+        DATABASE_URL="postgres://desk@db.example.org/desk?sslmode=require",
+        DJANGO_DB_POOL_SIZE="4",
+    )
+
+    assert "'sslmode': 'require'" in options
+    assert "'max_size': 4" in options

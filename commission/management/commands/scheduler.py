@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from applicants.tasks import expire_offers, purge_exports, retry_mail
-from commission.tasks import heartbeat
+from applicants.tasks import expire_offers, purge_exports, retry_mail, sweep_exports
+from commission.tasks import heartbeat, prune_task_results
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,9 @@ def schedule():
         (heartbeat, IntervalTrigger(seconds=settings.HEARTBEAT_SECONDS)),
         (retry_mail, CronTrigger(minute="*")),
         (expire_offers, CronTrigger(minute="*/5")),
+        (sweep_exports, CronTrigger(minute="*/5")),
         (purge_exports, CronTrigger(hour=3, minute=30)),
+        (prune_task_results, CronTrigger(hour=3, minute=45)),
     ]
 
 
