@@ -1,9 +1,14 @@
+import rules
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .access_log import accesses_record
+from .enums import PersonalDataPlace, PersonalDatum
+from .forms import EmailAddressField
 from .models import (
     ApplicantProfile,
     Application,
@@ -14,6 +19,7 @@ from .models import (
     Export,
     OutboxMessage,
     Participant,
+    PersonalDataAccess,
     User,
 )
 
@@ -23,6 +29,8 @@ PERSONAL_DATA = ["date_of_birth", "passport_number", "passport_expires_on"]
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
+    # Addresses typed here are read in their one normal form, as at sign-up.
+    formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
     list_display = [
         "email",
         "full_name",
@@ -77,15 +85,32 @@ class ApplicantProfileAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(user__applications__in=submitted).distinct()
 
     def get_exclude(self, request, obj=None):
-        # Passport numbers and birth dates are for programme managers only.
-        if request.user.has_perm("applicants.view_personal_data"):
+        # Passport numbers and birth dates: for readers of personal data, with a second factor
+        # (the rule itself, not user.has_perm, which says yes to a superuser without it).
+        if rules.has_perm("applicants.read_personal_data", request.user):
             return []
         return PERSONAL_DATA
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        profile = self.get_object(request, object_id)
+        if request.method == "GET" and profile is not None and not self.get_exclude(request):
+            application = profile.user.applications.filter(submitted_at__isnull=False).first()
+            if application is not None:
+                accesses_record(
+                    user=request.user,
+                    where=PersonalDataPlace.ADMIN,
+                    what=[PersonalDatum.BIRTH_DATE, PersonalDatum.PASSPORT_NUMBER],
+                    applications=[application],
+                )
+        return response
 
     def lookup_allowed(self, lookup, value, request=None):
         # ?passport_number__startswith=N0 would spell a number out letter by letter.
         personal = lookup.split("__")[0] in PERSONAL_DATA
-        if personal and not (request and request.user.has_perm("applicants.view_personal_data")):
+        if personal and not (
+            request and rules.has_perm("applicants.read_personal_data", request.user)
+        ):
             return False
         return super().lookup_allowed(lookup, value, request)
 
@@ -223,6 +248,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "content_type"]
 
     # The audit trail is evidence: nobody edits or deletes it, not even in the admin.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log of personal data: read-only, written by the pages that show it."""
+
+    list_display = ["at", "user", "person", "what", "where"]
+    list_filter = ["what", "where"]
+    search_fields = ["user__email", "person__email"]
+    list_select_related = ["user", "person"]
+    date_hierarchy = "at"
+
     def has_add_permission(self, request):
         return False
 

@@ -7,4 +7,7 @@ class ApplicantsConfig(AppConfig):
     verbose_name = _("Applicants")
 
     def ready(self):
-        from . import exports  # noqa: F401 (registers the app's workbooks with the desk's exports)
+        from . import (
+            exports,  # noqa: F401 (registers the app's workbooks with the desk's exports)
+            lookups,  # noqa: F401 (an `in` on integers past their range matches nothing)
+        )

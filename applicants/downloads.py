@@ -6,6 +6,8 @@ from botocore.exceptions import ClientError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
+from .text import file_name
+
 logger = logging.getLogger(__name__)
 
 MISSING_FILE = _("This file is no longer in storage. Ask the programme team to upload it again.")
@@ -47,7 +49,10 @@ def private_file_response(
         stored = field.open("rb")
         # Building the response sizes the file, which is where S3 downloads it: inside the try.
         response = FileResponse(
-            stored, as_attachment=not inline, filename=filename, content_type=content_type
+            stored,
+            as_attachment=not inline,
+            filename=file_name(filename),
+            content_type=content_type,
         )
     except (FileNotFoundError, ClientError) as error:
         if not is_missing(error):

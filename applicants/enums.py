@@ -60,6 +60,8 @@ class MailKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt of an application")
     VERIFY = "verify", _("Address check")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    SIGNUP_ATTEMPT = "signup_attempt", _("Sign-up with a taken address")
+    ANONYMISE = "anonymise", _("Request for an anonymised document")
 
 
 # The decisions: written on release and held in the cohort's outbox until staff send them.
@@ -102,6 +104,11 @@ class DocumentKind(models.TextChoices):
     CONSENT = "consent", _("Guardian's signed consent form")
 
 
+# What reviewers judge, and so what gets a blind copy. A passport bio page or a guardian's
+# consent form says who the applicant is and nothing about their filmmaking.
+REVIEWED_DOCUMENTS = (DocumentKind.CV, DocumentKind.PORTFOLIO, DocumentKind.RECOMMENDATION)
+
+
 class ApplicationStep(models.TextChoices):
     PROFILE = "profile", _("About you")
     FILMMAKING = "filmmaking", _("Filmmaking")
@@ -119,3 +126,22 @@ class ExportStatus(models.TextChoices):
 
 # What staff send (again): held decisions, and mail that failed for good.
 UNSENT_MAIL = (MailStatus.HELD, MailStatus.FAILED)
+
+
+class PersonalDatum(models.TextChoices):
+    """What of a person's personal data someone saw (applicants.PersonalDataAccess)."""
+
+    PASSPORT_NUMBER = "passport_number", _("Passport number")
+    BIRTH_DATE = "birth_date", _("Date of birth")
+    PASSPORT_SCAN = "passport_scan", _("Passport scan")
+    CONSENT_FORM = "consent_form", _("Consent form")
+
+
+class PersonalDataPlace(models.TextChoices):
+    """Where someone saw personal data."""
+
+    APPLICATION_PAGE = "application_page", _("application page")
+    DOCUMENT_DOWNLOAD = "document_download", _("document download")
+    APPLICATION_EXPORT = "application_export", _("applications export")
+    COHORT_REPORT = "cohort_report", _("cohort report")
+    ADMIN = "admin", _("admin")

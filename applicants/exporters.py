@@ -7,15 +7,19 @@ formula that a spreadsheet would run.
 import datetime
 from collections.abc import Iterator
 
+import rules
 from defusedcsv import csv
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .enums import CrewRole
+from .access_log import LoggedRows
+from .enums import CrewRole, PersonalDataPlace, PersonalDatum
 from .filters import missing_documents
 from .models import Application
+from .rules import holds_travel_data_permission, passed_second_factor
+from .text import plain_text
 from .xlsx import DATE, DATETIME, NUMBER, Column, ListExport
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8: Khmer, Thai, Lao, Korean names intact
@@ -29,8 +33,8 @@ class _Line:
 
 
 def _guard_whitespace(cell):
-    """defusedcsv leaves a formula behind a tab or carriage return, which OWASP counts too."""
-    if isinstance(cell, str) and cell[:1] in ("\t", "\r"):
+    """defusedcsv leaves a formula behind a tab or a line break, which OWASP counts too."""
+    if isinstance(cell, str) and cell[:1] in ("\t", "\r", "\n"):
         return "'" + cell
     return cell
 
@@ -41,15 +45,18 @@ def _csv_value(value):
         return timezone.localtime(value, timezone.get_default_timezone()).isoformat("T", "seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str):  # a line break is quoted; a NUL or other control is dropped
+        value = plain_text(value)
     return "" if value is None else _guard_whitespace(value)
 
 
 class ApplicationExporter(ListExport):
     """The applications a staff member filtered, one row each, as CSV or as an Excel sheet.
 
-    Passport numbers and dates of birth are in full only for a user with
-    `applicants.view_personal_data`; for anyone else the passport number is masked and the
-    date of birth left blank.
+    Passport numbers and dates of birth are in full only for a reader of personal data
+    (`applicants.read_personal_data`: the permission and a second factor); a reader of travel
+    data reads participants' passport numbers in full; for anyone else the passport number is
+    masked and the date of birth left blank. Every row shown in full is logged as read.
     """
 
     filename = "applications"
@@ -57,7 +64,12 @@ class ApplicationExporter(ListExport):
 
     def __init__(self, *, applications: QuerySet[Application], user):
         self.applications = applications
-        self.personal_data = user.has_perm("applicants.view_personal_data")
+        self.user = user
+        # The rules themselves, not user.has_perm: a superuser too needs the second factor.
+        self.personal_data = rules.has_perm("applicants.read_personal_data", user)
+        self.travel_data = not self.personal_data and bool(
+            (holds_travel_data_permission & passed_second_factor).test(user)
+        )
 
     def size(self) -> int:
         return self.applications.count()
@@ -87,15 +99,41 @@ class ApplicationExporter(ListExport):
 
     def rows(self) -> Iterator[list]:
         # chunk_size keeps memory flat and still runs the documents prefetch per chunk.
-        for application in self.applications.iterator(chunk_size=500):
+        applications = self.applications
+        if self.travel_data:
+            applications = applications.select_related("participant")
+        applications = applications.iterator(chunk_size=500)
+        if self.personal_data or self.travel_data:
+            applications = LoggedRows(
+                applications,
+                user=self.user,
+                where=PersonalDataPlace.APPLICATION_EXPORT,
+                what=self.shown,
+            )
+        for application in applications:
             yield self.row(application)
+
+    def full_passport(self, application) -> bool:
+        return self.personal_data or (self.travel_data and hasattr(application, "participant"))
+
+    def shown(self, application) -> list[PersonalDatum]:
+        """What of the applicant's personal data the row shows in full."""
+        profile = getattr(application.applicant, "profile", None)
+        if profile is None:
+            return []
+        shown = []
+        if self.personal_data and profile.date_of_birth:
+            shown.append(PersonalDatum.BIRTH_DATE)
+        if self.full_passport(application) and profile.passport_number:
+            shown.append(PersonalDatum.PASSPORT_NUMBER)
+        return shown
 
     def row(self, application: Application) -> list:
         profile = getattr(application.applicant, "profile", None)
         birth = profile.date_of_birth if profile else None
         if profile is None:
             passport = ""
-        elif self.personal_data:
+        elif self.full_passport(application):
             passport = profile.passport_number
         else:
             passport = profile.masked_passport_number

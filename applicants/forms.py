@@ -6,13 +6,21 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .emails import normalize_email
 from .enums import MailKind
 from .mail import send_templated_mail
 from .models import WORD_LIMITS, ApplicantProfile, Application, Cohort, User
 
 
+class EmailAddressField(forms.EmailField):
+    """An e-mail address, read in its one normal form (`applicants.emails`), then checked."""
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
+
+
 class SignupForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = EmailAddressField(label=_("E-mail address"), max_length=254)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -30,14 +38,6 @@ class SignupForm(forms.Form):
         self.fields["email"].widget.attrs.update(autocomplete="email", autofocus=True)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Create account"), css_class="w-100"))
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address exists. Log in or reset your password.")
-            )
-        return email
 
     def clean(self):
         cleaned = super().clean()
@@ -77,10 +77,22 @@ class LoginForm(auth_forms.AuthenticationForm):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, with the mail sent as HTML and text through the task queue."""
 
+    email = EmailAddressField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Send me a link"), css_class="w-100"))
+
+    def get_users(self, email):
+        # The address is in its normal form, as stored: an exact match, never the database's
+        # own idea of letter case.
+        users = User.objects.filter(email=email, is_active=True)
+        return (user for user in users if user.has_usable_password())
 
     def send_mail(
         self,
@@ -144,6 +156,7 @@ class CohortForm(forms.ModelForm):
             "blind_review",
             "reviews_per_application",
             "reviewers_from_other_countries",
+            "personal_data_kept_days",
         ]
         widgets = {
             "opens_at": KoreaTimeInput(),
@@ -284,3 +297,12 @@ def refusal_text(refusal: Exception) -> str:
     if isinstance(refusal, ValidationError):
         return " ".join(refusal.messages)
     return str(refusal)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from .enums import UNSENT_MAIL, MailKind, MailStatus
 from .models import Application, OutboxMessage
 from .tasks import send_outbox_message
+from .text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ SENDING_CUT_OFF = timedelta(minutes=10)
 def mail_render(*, template: str, context: dict) -> dict[str, str]:
     subject = render_to_string(f"{template}_subject.txt", context)
     return {
-        "subject": " ".join(subject.split()),
+        "subject": " ".join(one_line(subject).split()),
         "body": render_to_string(f"{template}.txt", context),
         "html": render_to_string(f"{template}.html", context),
     }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from .emails import normalize_email
 from .enums import (
     DECISION_MAIL,
     DECISION_STATES,
@@ -28,6 +29,8 @@ from .enums import (
     Gender,
     MailKind,
     MailStatus,
+    PersonalDataPlace,
+    PersonalDatum,
 )
 from .fields import HttpsURLField
 from .validators import (
@@ -46,10 +49,12 @@ class UserManager(BaseUserManager):
 
     @staticmethod
     def normalize_email(email):
-        return (email or "").strip().lower()
+        return normalize_email(email)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=self.normalize_email(username))
+        # Stored addresses are in the normal form: an exact match, never the database's own
+        # idea of case (PostgreSQL's UPPER would let a dotless i open an i's account).
+        return self.get(email=normalize_email(username))
 
     def create_user(self, email, password=None, **extra):
         user = self.model(email=self.normalize_email(email), **extra)
@@ -97,6 +102,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        # Whoever writes the row (sign-up, admin, staff creation, the demo, a shell), the
+        # address is stored in its one normal form.
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or self.email
@@ -167,6 +182,22 @@ class Cohort(models.Model):
     )
     reviewers_from_other_countries = models.BooleanField(
         _("no reviewer from the applicant's country"), default=False
+    )
+    # Retention (applicants.personal_data): this many days after the last on-site day, the
+    # people who were not selected are anonymised and everyone's passports and consent forms
+    # are deleted.
+    personal_data_kept_days = models.PositiveSmallIntegerField(
+        _("days personal data is kept"),
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Counted from the last on-site day. Then applicants who were not selected are "
+            "anonymised, and everyone's passport scans, passport numbers and consent forms "
+            "are deleted. The cohort's counts stay."
+        ),
+    )
+    personal_data_purged_at = models.DateTimeField(
+        _("personal data purged"), null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -277,6 +308,10 @@ class ApplicantProfile(models.Model):
         verbose_name_plural = _("applicant profiles")
         permissions = [
             ("view_personal_data", _("Can see passport numbers and dates of birth")),
+            (
+                "view_travel_data",
+                _("Can see the passport details of participants, for their travel"),
+            ),
         ]
 
     def __str__(self):
@@ -423,6 +458,12 @@ def document_path(document, filename):
     return f"applications/{document.application_id}/{document.kind}-{uuid.uuid4().hex}{extension}"
 
 
+def blind_document_path(document, filename):
+    """A blind copy beside its document, under a name of ours that says nothing."""
+    extension = PurePath(filename).suffix.lower()
+    return f"applications/{document.application_id}/blind/{uuid.uuid4().hex}{extension}"
+
+
 class ApplicationDocument(models.Model):
     application = models.ForeignKey(
         Application,
@@ -436,6 +477,20 @@ class ApplicationDocument(models.Model):
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # What reviewers of a blind cohort download (applicants.blind): the pages only, made on
+    # upload for the kinds reviewers judge; empty until made.
+    blind_file = models.FileField(
+        _("blind copy"), upload_to=blind_document_path, max_length=200, blank=True
+    )
+    blind_findings = models.CharField(
+        _("names the applicant"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What in the document's text names the applicant. While set, reviewers of a "
+            "blind cohort do not get the document."
+        ),
+    )
 
     class Meta:
         verbose_name = _("document")
@@ -447,6 +502,15 @@ class ApplicationDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.original_name}"
+
+    @property
+    def names_applicant(self) -> bool:
+        return bool(self.blind_findings)
+
+    @property
+    def withheld_from_blind_review(self) -> bool:
+        """Reviewers of a blind cohort get only a blind copy that does not name anyone."""
+        return self.names_applicant or not self.blind_file
 
 
 class Participant(models.Model):
@@ -571,6 +635,9 @@ class Export(models.Model):
     queued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Asked for after the second factor: the worker builds with the asker's reads of that
+    # moment (personal data needs the second factor, and the worker has no session).
+    verified = models.BooleanField(_("asked with a second factor"), default=False)
 
     class Meta:
         verbose_name = _("export")
@@ -637,3 +704,45 @@ class AuditEntry(models.Model):
     @property
     def to_label(self):
         return self._state_label(self.to_state)
+
+
+class PersonalDataAccess(models.Model):
+    """One read of a person's personal data: who saw what of whom, when and where.
+
+    Written by `applicants.access_log` whenever a page, a download or an export shows a
+    passport number, a birth date, a passport scan or a consent form in full.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="personal_data_reads",
+        verbose_name=_("whose"),
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application"),
+    )
+    what = models.CharField(_("what"), max_length=20, choices=PersonalDatum.choices)
+    where = models.CharField(_("where"), max_length=20, choices=PersonalDataPlace.choices)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "-at"], name="personal_data_read_by_person")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_what_display()} · {self.get_where_display()}"

@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .blind import BlindCopyError, Identity, blind_pdf, findings, pdf_text
 from .enums import (
     APPLICATION_TRANSITIONS,
+    REVIEWED_DOCUMENTS,
     ApplicationStatus,
     ApplicationStep,
     CohortStatus,
@@ -37,9 +42,10 @@ from .models import (
     Participant,
     User,
 )
-from .validators import EXTENSIONS, safe_file_stem, validate_upload
+from .validators import EXTENSIONS, PDF, CheckedFile, safe_file_stem, validate_upload
 
 VERIFY_SALT = "applicants.verify-email"
+SIGNUP_ATTEMPT_MAIL_EVERY = timedelta(hours=1)
 
 
 class ApplicationError(Exception):
@@ -94,8 +100,52 @@ def user_register(*, email: str, password: str | None, base_url: str) -> User:
     return user
 
 
+def user_sign_up(*, email: str, password: str, base_url: str) -> None:
+    """Sign-up as the public page does it: the answer never tells whether the address has an
+    account. A new address gets an account and a verification link; the owner of a taken one
+    gets a mail saying someone tried, with links to log in and to reset the password."""
+    email = User.objects.normalize_email(email)
+    with transaction.atomic():
+        owner = User.objects.filter(email=email).first()
+        if owner is None:
+            try:
+                with transaction.atomic():
+                    user_register(email=email, password=password, base_url=base_url)
+                return
+            except ApplicationError:
+                # Taken between the look and the insert: answered as any taken address.
+                owner = User.objects.get(email=email)
+        # As long as creating an account takes, so that time does not tell either.
+        make_password(password)
+        audit(actor=None, subject=owner, action="user.signup_attempted")
+        told = OutboxMessage.objects.filter(
+            to=owner.email,
+            kind=MailKind.SIGNUP_ATTEMPT,
+            created_at__gte=timezone.now() - SIGNUP_ATTEMPT_MAIL_EVERY,
+        )
+        if told.exists():
+            return  # one such mail an hour: sign-ups in a loop do not flood a mailbox
+        base_url = base_url.rstrip("/")
+        send_templated_mail(
+            to=owner.email,
+            template="registration/email/signup_attempt",
+            context={
+                "login_link": base_url + reverse("login"),
+                "reset_link": base_url + reverse("password_reset"),
+            },
+            kind=MailKind.SIGNUP_ATTEMPT,
+        )
+
+
+def _verification_state(user: User) -> str:
+    # What a link is good for: it dies once the address is confirmed or changes, or the
+    # password changes (a reset among them).
+    state = f"{user.email}|{user.password}|{user.email_verified_at or ''}"
+    return salted_hmac(VERIFY_SALT, state, algorithm="sha256").hexdigest()
+
+
 def user_verification_token(*, user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+    return signing.dumps({"u": user.pk, "s": _verification_state(user)}, salt=VERIFY_SALT)
 
 
 def user_send_verification(*, user: User, base_url: str) -> None:
@@ -120,13 +170,18 @@ def user_verify_email(*, token: str) -> User:
     except signing.BadSignature as error:
         raise ApplicationError(_("This link is not valid.")) from error
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data["u"], email=data["e"]).first()
-        if user is None:
-            raise ApplicationError(_("This link is not valid."))
-        if user.email_verified_at is None:
-            user.email_verified_at = timezone.now()
-            user.save(update_fields=["email_verified_at"])
-            audit(actor=user, subject=user, action="user.email_verified")
+        user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+        if user is None or not constant_time_compare(data.get("s", ""), _verification_state(user)):
+            raise ApplicationError(
+                _(
+                    "This link is not valid any more: it has been used, or the account has "
+                    "changed since it was sent. Log in; if your address still needs "
+                    "confirming, we will send you a new link."
+                )
+            )
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        audit(actor=user, subject=user, action="user.email_verified")
     return user
 
 
@@ -171,6 +226,7 @@ def cohort_create(
     blind_review: bool = True,
     reviews_per_application: int = 3,
     reviewers_from_other_countries: bool = False,
+    personal_data_kept_days: int = 180,
 ) -> Cohort:
     cohort = Cohort(
         name=name,
@@ -189,6 +245,7 @@ def cohort_create(
         blind_review=blind_review,
         reviews_per_application=reviews_per_application,
         reviewers_from_other_countries=reviewers_from_other_countries,
+        personal_data_kept_days=personal_data_kept_days,
     )
     cohort.full_clean()
     with transaction.atomic():
@@ -482,29 +539,195 @@ def application_save_step(
 def document_upload(
     *, application: Application, kind: str, upload, by: User
 ) -> ApplicationDocument:
-    """Store an uploaded document, replacing one of the same kind; refused files keep the old."""
-    _require_draft(application)
-    content_type = validate_upload(upload, kind)
+    """Store an uploaded document, replacing one of the same kind; refused files keep the old.
+
+    A document reviewers judge gets its blind copy, and a note of what in it names the
+    applicant. After submitting, only such a document of a blind cohort may be replaced, by
+    an anonymised version, until decisions are out.
+    """
+    _require_draft_or_anonymising(application, kind)
+    checked = validate_upload(upload, kind)
+    content_type = checked.content_type
     original_name = document_display_name(upload.name, kind, content_type)
+    blind = blind_copy_make(checked=checked, kind=kind, applicant_id=application.applicant_id)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        _require_draft(application)
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("cohort")
+            .get(pk=application.pk)
+        )
+        _require_draft_or_anonymising(application, kind)
         old = ApplicationDocument.objects.filter(application=application, kind=kind).first()
         document = ApplicationDocument(
             application=application,
             kind=kind,
             original_name=original_name,
             content_type=content_type,
-            size=upload.size,
+            size=checked.size,
         )
-        document.file.save(original_name, upload, save=False)
+        document.file.save(original_name, checked.content, save=False)
+        if blind is not None:
+            document.blind_file.save(f"{kind}{EXTENSIONS[content_type]}", blind.file, save=False)
+            document.blind_findings = blind.findings
         if old:
-            old_file = old.file
+            _delete_files_on_commit(old)
             old.delete()
-            transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
         document.save()
-        audit(actor=by, subject=application, action="document.uploaded", note=kind)
+        action = (
+            "document.uploaded"
+            if application.status == ApplicationStatus.DRAFT
+            else "document.anonymised"
+        )
+        audit(actor=by, subject=application, action=action, note=kind)
     return document
+
+
+def _require_draft_or_anonymising(application: Application, kind: str) -> None:
+    if application.status == ApplicationStatus.DRAFT:
+        return
+    if not document_may_be_anonymised(application, kind):
+        _require_draft(application)
+
+
+def document_may_be_anonymised(application: Application, kind: str) -> bool:
+    """Whether a submitted application's document may still be replaced: one that names its
+    applicant in a blind cohort, until decisions are released."""
+    return (
+        document_may_be_anonymised_at_all(application)
+        and application.cohort.blind_review
+        and ApplicationDocument.objects.filter(application=application, kind=kind)
+        .exclude(blind_findings="")
+        .exists()
+    )
+
+
+def _delete_files_on_commit(document: ApplicationDocument) -> None:
+    for stored in (document.file, document.blind_file):
+        if stored:
+            name, storage = stored.name, stored.storage
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+
+
+# Blind copies ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlindCopyMade:
+    file: ContentFile
+    findings: str
+
+
+def _identity(applicant_id: int) -> Identity:
+    # Read afresh: a caller's user may hold a profile from before its last save.
+    return Identity.of(User.objects.select_related("profile").get(pk=applicant_id))
+
+
+def blind_copy_make(*, checked: CheckedFile, kind: str, applicant_id: int) -> BlindCopyMade | None:
+    """The blind copy of a document reviewers judge (None for other kinds, or for a PDF that
+    cannot be copied: reviewers of a blind cohort then do not get it)."""
+    if kind not in REVIEWED_DOCUMENTS:
+        return None
+    if checked.content_type == PDF:
+        try:
+            copy = blind_pdf(checked.data)
+        except BlindCopyError:
+            return None
+        content, text = copy.content, copy.text
+    else:
+        # A picture is re-encoded on upload already; there is no text to read in it.
+        content, text = checked.data, ""
+    found = findings(text, _identity(applicant_id))
+    return BlindCopyMade(file=ContentFile(content), findings=", ".join(found)[:300])
+
+
+def document_blind_check(*, document: ApplicationDocument) -> ApplicationDocument:
+    """Make a document's blind copy if it has none, and check it again for the applicant's
+    names as they are now (a profile may change between upload and submit)."""
+    if document.kind not in REVIEWED_DOCUMENTS:
+        return document
+    applicant_id = document.application.applicant_id
+    if not document.blind_file:
+        with document.file.open("rb") as stored:
+            data = stored.read()
+        checked = CheckedFile(
+            content_type=document.content_type, data=data, name=document.original_name
+        )
+        blind = blind_copy_make(checked=checked, kind=document.kind, applicant_id=applicant_id)
+        if blind is None:
+            return document
+        ext = EXTENSIONS.get(document.content_type, "")
+        document.blind_file.save(f"{document.kind}{ext}", blind.file, save=False)
+        document.blind_findings = blind.findings
+    elif document.content_type == PDF:
+        try:
+            with document.blind_file.open("rb") as stored:
+                text = pdf_text(stored.read())
+        except BlindCopyError:
+            return document
+        document.blind_findings = ", ".join(findings(text, _identity(applicant_id)))[:300]
+    document.save(update_fields=["blind_file", "blind_findings"])
+    return document
+
+
+def blind_copies_backfill() -> tuple[int, int]:
+    """Blind copies for documents uploaded before there were any; the applicants of blind
+    cohorts under review whose documents name them are asked for anonymised versions.
+    Returns how many copies were made and how many applicants were asked."""
+    documents = ApplicationDocument.objects.filter(
+        kind__in=REVIEWED_DOCUMENTS, blind_file=""
+    ).select_related("application__cohort", "application__applicant__profile")
+    made, touched = 0, set()
+    for document in documents.iterator():
+        with transaction.atomic():
+            document = document_blind_check(document=document)
+        if document.blind_file:
+            made += 1
+            touched.add(document.application_id)
+    asked = 0
+    for application in Application.objects.filter(pk__in=touched).select_related(
+        "cohort", "applicant__profile"
+    ):
+        if document_may_be_anonymised_at_all(application):
+            with transaction.atomic():
+                asked += anonymise_request_send(application=application) is not None
+    return made, asked
+
+
+def document_may_be_anonymised_at_all(application: Application) -> bool:
+    return (
+        application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+        and application.cohort.decisions_released_at is None
+    )
+
+
+def documents_naming_applicant(application: Application) -> list[ApplicationDocument]:
+    """The documents reviewers of a blind cohort do not get because they name the applicant."""
+    if not application.cohort.blind_review:
+        return []
+    return [
+        document
+        for document in application.documents.all()
+        if document.kind in REVIEWED_DOCUMENTS and document.names_applicant
+    ]
+
+
+def anonymise_request_send(*, application: Application) -> OutboxMessage | None:
+    """Ask the applicant of a blind cohort for anonymised versions of the documents that
+    name them; nothing when none does."""
+    named = documents_naming_applicant(application)
+    if not named:
+        return None
+    return send_templated_mail(
+        to=application.applicant.email,
+        template="applicants/email/anonymise",
+        context={
+            "application": application,
+            "profile": getattr(application.applicant, "profile", None),
+            "documents": named,
+        },
+        kind=MailKind.ANONYMISE,
+        application=application,
+    )
 
 
 def document_display_name(name: str, kind: str, content_type: str) -> str:
@@ -516,10 +739,9 @@ def document_delete(*, document: ApplicationDocument, by: User) -> None:
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=document.application_id)
         _require_draft(application)
-        stored = document.file
+        _delete_files_on_commit(document)
         document.delete()
         audit(actor=by, subject=application, action="document.deleted", note=document.kind)
-        transaction.on_commit(lambda: stored.storage.delete(stored.name))
 
 
 def application_submit(
@@ -543,6 +765,9 @@ def application_submit(
         application = application_transition(
             application=application, to=ApplicationStatus.SUBMITTED, by=by, at=at
         )
+        # The names are final now: the profile is locked once the application is in.
+        for document in application.documents.all():
+            document_blind_check(document=document)
         send_templated_mail(
             to=application.applicant.email,
             template="applicants/email/receipt",
@@ -554,6 +779,7 @@ def application_submit(
             kind=MailKind.RECEIPT,
             application=application,
         )
+        anonymise_request_send(application=application)
     return application
 
 

@@ -44,3 +44,11 @@ def purge_exports() -> int:
     from .exports import exports_purge
 
     return exports_purge()
+
+
+@task()
+def purge_personal_data() -> int:
+    """Cohorts past their kept days: see `applicants.personal_data`."""
+    from .personal_data import personal_data_purge
+
+    return personal_data_purge()

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
-from .views import accounts, applicant, documents, exports, public, staff
+from .views import accounts, applicant, documents, exports, my_data, public, staff
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("calls/<slug:slug>/apply/", applicant.application_start, name="application_start"),
     # The applicant's own pages
     path("me/", applicant.applicant_home, name="applicant_home"),
+    path("me/my-data.zip", my_data.my_data_download, name="my_data_download"),
+    path("me/delete/", my_data.account_delete, name="account_delete"),
     path("me/applications/<int:pk>/", applicant.application_detail, name="application_detail"),
     path(
         "me/applications/<int:pk>/step/<str:step>/",

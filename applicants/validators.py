@@ -1,13 +1,16 @@
 """Checks on what applicants type and upload, shared by models, forms and services."""
 
+import io
 import re
 import unicodedata
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -83,13 +86,31 @@ def detect_content_type(upload) -> str | None:
     return kind.mime if kind else None
 
 
-def validate_upload(upload, kind: str) -> str:
-    """Refuse a file of the wrong type or size for this kind; returns its real content type."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that parsed as its type: what to store, and its real content type."""
+
+    content_type: str
+    data: bytes
+    name: str
+
+    @property
+    def content(self) -> ContentFile:
+        return ContentFile(self.data, name=self.name)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def validate_upload(upload, kind: str) -> CheckedFile:
+    """Refuse a file of the wrong type or size for this kind, or one that does not parse."""
     return validate_file(upload, ALLOWED_TYPES[kind])
 
 
-def validate_file(upload, allowed: list[str]) -> str:
-    """Refuse a file of another type than `allowed`, or too large; returns its real type."""
+def validate_file(upload, allowed: list[str]) -> CheckedFile:
+    """Refuse a file of another type than `allowed`, too large, or one that does not open
+    in its parser; an image comes back re-encoded, without its metadata (EXIF, GPS, XMP)."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _(
@@ -104,7 +125,143 @@ def validate_file(upload, allowed: list[str]) -> str:
     content_type = detect_content_type(upload)
     if content_type not in allowed:
         raise ValidationError(WRONG_TYPE[tuple(allowed)], code="wrong_type")
-    return content_type
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if content_type == PDF:
+        pdf_check(data)
+        content = data
+    else:
+        content = image_reencode(data, content_type)
+    return CheckedFile(content_type=content_type, data=content, name=upload.name)
+
+
+# A page or a browser that sniffs would take a file with these near its start for a web page.
+HTML_MARKERS = (b"<html", b"<script", b"<!doctype", b"<head", b"<body", b"<iframe", b"<svg")
+MAX_PDF_PAGES = 200
+DAMAGED_PDF = _(
+    "This PDF is damaged or incomplete and cannot be opened. Save or export it again "
+    "from the program that made it, then upload the new file."
+)
+
+
+def pdf_reader(data: bytes):
+    """A reader for a PDF whose structure (header, cross-reference table, trailer) parses
+    as written; a file cut short, or patched up only by guessing, is refused."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PyPdfError
+
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError(WRONG_TYPE[(PDF,)], code="wrong_type")
+    if any(marker in data[:1024].lower() for marker in HTML_MARKERS):
+        raise ValidationError(
+            _("This PDF also contains a web page, so it is refused. Please upload a plain PDF."),
+            code="polyglot",
+        )
+    # A complete file ends with its end-of-file marker; pypdf would carry on without one.
+    if b"%%EOF" not in data[-2048:]:
+        raise ValidationError(DAMAGED_PDF, code="damaged")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("This PDF is protected by a password. Please upload it without one."),
+                code="encrypted",
+            )
+        # Pages are read leniently: a font quirk is no reason to turn a CV away.
+        reader.strict = False
+        count = len(reader.pages)
+    except ValidationError:
+        raise
+    except (DependencyError, NotImplementedError) as error:
+        # An encryption pypdf cannot undo: to us, as to reviewers, a locked file.
+        raise ValidationError(
+            _("This PDF is protected by a password. Please upload it without one."),
+            code="encrypted",
+        ) from error
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise ValidationError(DAMAGED_PDF, code="damaged") from error
+    if count == 0:
+        raise ValidationError(DAMAGED_PDF, code="damaged")
+    if count > MAX_PDF_PAGES:
+        raise ValidationError(
+            _("This PDF has %(count)d pages; please keep it to %(limit)d.")
+            % {"count": count, "limit": MAX_PDF_PAGES},
+            code="too_many_pages",
+        )
+    return reader
+
+
+def pdf_check(data: bytes) -> None:
+    """Refuse a PDF that does not open, or one of whose pages cannot be read."""
+    from pypdf.errors import PyPdfError
+
+    reader = pdf_reader(data)
+    try:
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 (reading it is the check)
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise ValidationError(DAMAGED_PDF, code="damaged") from error
+
+
+# Pillow decodes at most this many pixels: a phone's 48-megapixel photo, not a few bytes of
+# PNG that claim to be 100,000 pixels square (a decompression bomb).
+MAX_IMAGE_PIXELS = 50_000_000
+DAMAGED_IMAGE = _(
+    "This picture is damaged or incomplete and cannot be opened. "
+    "Please take or export it again, then upload the new file."
+)
+PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+
+
+def image_reencode(data: bytes, content_type: str) -> bytes:
+    """The picture decoded and saved again: its orientation applied, its metadata (EXIF, GPS,
+    XMP, comments) left behind; a file that does not decode is refused."""
+    from PIL import Image, ImageOps
+
+    fmt = PILLOW_FORMATS[content_type]
+    try:
+        with Image.open(io.BytesIO(data), formats=[fmt]) as probe:
+            too_large(*probe.size)
+            probe.verify()
+        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_large(0, 0) from error
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise ValidationError(DAMAGED_IMAGE, code="damaged") from error
+    # Only what shows the picture is kept: its colour profile and transparency.
+    kept = {
+        name: upright.info[name] for name in ("icc_profile", "transparency") if name in upright.info
+    }
+    upright.info = {}
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        kept.pop("transparency", None)
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(out, "JPEG", quality=90, **kept)
+    else:
+        upright.save(out, "PNG", **kept)
+    return out.getvalue()
+
+
+def too_large(width: int, height: int) -> ValidationError:
+    """Raises for a picture over the pixel limit; the error, for a size Pillow refused."""
+    error = ValidationError(
+        _("This picture has too many pixels. Please send one under %(limit)d megapixels.")
+        % {"limit": MAX_IMAGE_PIXELS // 10**6},
+        code="too_many_pixels",
+    )
+    if width * height > MAX_IMAGE_PIXELS:
+        raise error
+    return error
 
 
 def safe_file_stem(name: str, fallback: str) -> str:

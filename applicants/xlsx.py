@@ -20,6 +20,8 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .text import file_name
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TEXT = "text"
@@ -189,7 +191,7 @@ class XlsxExport:
 
     def get_filename(self) -> str:
         stamp = timezone.localtime(timezone.now(), timezone.get_default_timezone())
-        return f"{self.filename}-{stamp:%Y%m%d-%H%M}.xlsx"
+        return file_name(f"{self.filename}-{stamp:%Y%m%d-%H%M}.xlsx", "export.xlsx")
 
     def response(self) -> FileResponse:
         """The workbook as a download, spooled through a temporary file rather than memory."""

@@ -7,4 +7,7 @@ class CommissionConfig(AppConfig):
     verbose_name = _("Staff desk")
 
     def ready(self):
-        from . import exports  # noqa: F401 (registers the app's workbooks with the desk's exports)
+        from . import (
+            exports,  # noqa: F401 (registers the app's workbooks with the desk's exports)
+            two_factor,  # noqa: F401 (asks for the second factor after a login)
+        )

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from applicants import services as applicant_services
 from applicants.enums import (
+    REVIEWED_DOCUMENTS,
     ApplicationStatus,
     CohortStatus,
     CrewRole,
@@ -42,6 +43,7 @@ from .services import (
     selection_propose,
     staff_create,
 )
+from .two_factor import demo_authenticator_add
 
 BASE_URL = "http://127.0.0.1:8000/"
 
@@ -65,6 +67,8 @@ class DemoBuilder:
         )
         self.countries = {}
         self.made = []
+        # Cohorts in which one applicant's CV names them (see `upload`).
+        self.named_cv_in = set()
 
     def run(self) -> list[str]:
         load_reference_data()
@@ -123,6 +127,8 @@ class DemoBuilder:
                 country = self.countries[row["country"]]
                 staff_create(password=self.password, **{**row, "country": country})
                 self.made.append(row["email"])
+            # Staff who read personal data log in with a second factor: the demo's is known.
+            demo_authenticator_add(user=User.objects.get(email=row["email"]))
 
     def register(self, *, email, password, profile):
         user = applicant_services.user_register(email=email, password=password, base_url=BASE_URL)
@@ -471,9 +477,12 @@ class DemoBuilder:
             "showreel_url": f"https://vimeo.com/{self.rng.randint(100000000, 999999999)}",
         }
 
-    def upload(self, application, user, kind, legal_name):
+    def upload(self, application, user, kind, legal_name, *, named=False):
+        """Applicants leave their names out of what reviewers read, unless `named`."""
         name = f"{kind}-{slugify(legal_name)}.pdf"
-        upload = SimpleUploadedFile(name, tiny_pdf(f"{kind}: {legal_name}"))
+        named = named or kind not in REVIEWED_DOCUMENTS
+        text = f"{kind}: {legal_name}" if named else f"{kind}: the applicant's work"
+        upload = SimpleUploadedFile(name, tiny_pdf(text))
         applicant_services.document_upload(
             application=application, kind=kind, upload=upload, by=user
         )
@@ -493,8 +502,14 @@ class DemoBuilder:
         )
         if fill in ("profile", "answers"):
             return None
+        # The first to submit in each cohort forgot to leave their name out of their CV: the
+        # desk shows it withheld from reviewers, and the request to anonymise it.
+        forgot = states is not None and cohort.pk not in self.named_cv_in
+        if forgot:
+            self.named_cv_in.add(cohort.pk)
         for kind in applicant_services.DOCUMENTS_REQUIRED:
-            self.upload(application, user, kind, profile["legal_name"])
+            named = forgot and kind == DocumentKind.CV
+            self.upload(application, user, kind, profile["legal_name"], named=named)
         if cohort.age_on_reference_date(profile["date_of_birth"]) < ADULT_AGE:
             guardian = f"{profile['legal_name'].split(' ')[-1]} (parent)"
             applicant_services.application_save_step(

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.chart import BarChart, Reference
 
-from applicants.enums import ApplicationStatus, CrewRole, Gender
+from applicants.access_log import LoggedRows
+from applicants.enums import ApplicationStatus, CrewRole, Gender, PersonalDataPlace, PersonalDatum
 from applicants.models import Cohort
 from applicants.xlsx import (
     DATE,
@@ -257,16 +258,34 @@ class SelectionSheet:
         return Sheet(_("Selection"), self.columns(), self.rows())
 
 
+def _shown(participant) -> list:
+    """What of the participant's personal data the roster shows."""
+    profile = getattr(participant.user, "profile", None)
+    if profile is None:
+        return []
+    return [
+        datum
+        for datum, value in (
+            (PersonalDatum.BIRTH_DATE, profile.date_of_birth),
+            (PersonalDatum.PASSPORT_NUMBER, profile.passport_number),
+        )
+        if value
+    ]
+
+
 class RosterSheet:
     """The cohort's participants with their team, film and crew role.
 
-    E-mail addresses, birth dates, passports and guardians' contacts only for a reader with
-    `applicants.view_personal_data`; without it the columns are not there at all.
+    E-mail addresses, birth dates, passports and guardians' contacts only for a reader of
+    personal data (`applicants.read_personal_data`); without it the columns are not there at
+    all. With them, each participant's row is logged as read by `reader` (when there is one:
+    the `export_cohort_report` command is run by whoever runs the server).
     """
 
-    def __init__(self, *, cohort: Cohort, personal_data: bool):
+    def __init__(self, *, cohort: Cohort, personal_data: bool, reader=None):
         self.cohort = cohort
         self.personal_data = personal_data
+        self.reader = reader
 
     def columns(self) -> list[Column]:
         columns = [
@@ -297,7 +316,17 @@ class RosterSheet:
             "user__profile__legal_name",
             "pk",
         )
-        for participant in participants.iterator(chunk_size=CHUNK):
+        participants = participants.iterator(chunk_size=CHUNK)
+        if self.personal_data and self.reader is not None:
+            participants = LoggedRows(
+                participants,
+                user=self.reader,
+                where=PersonalDataPlace.COHORT_REPORT,
+                what=_shown,
+                application_of=lambda participant: participant.application,
+                size=CHUNK,
+            )
+        for participant in participants:
             profile = getattr(participant.user, "profile", None)
             member = getattr(participant, "team_member", None)
             production = member and getattr(member.team, "production", None)
@@ -460,9 +489,10 @@ class CohortReport(XlsxExport):
     """The whole cohort in one workbook: who applied, who was chosen, what was shot, and what
     it cost."""
 
-    def __init__(self, *, cohort: Cohort, personal_data: bool):
+    def __init__(self, *, cohort: Cohort, personal_data: bool, reader=None):
         self.cohort = cohort
         self.personal_data = personal_data
+        self.reader = reader
         self.filename = f"{cohort.slug}-report"
 
     def sheets(self) -> Iterator[Sheet]:
@@ -471,7 +501,9 @@ class CohortReport(XlsxExport):
         yield SummarySheet(cohort=cohort).sheet()
         yield ApplicationSheet(cohort=cohort, scores=scores).sheet()
         yield SelectionSheet(cohort=cohort, scores=scores).sheet()
-        yield RosterSheet(cohort=cohort, personal_data=self.personal_data).sheet()
+        yield RosterSheet(
+            cohort=cohort, personal_data=self.personal_data, reader=self.reader
+        ).sheet()
         yield from ReviewExport(cohort=cohort, order=SelectionSheet.order, scores=scores).sheets()
         yield from ShootDayExport(shoot_days=shoot_selectors.shoot_days_of(cohort=cohort)).sheets()
         yield from PermitExport(permits=shoot_selectors.permits_of(cohort=cohort)).sheets()

@@ -28,6 +28,7 @@ ROLES = {
         "applicants.view_cohort",
         "applicants.view_applicantprofile",
         "applicants.view_personal_data",
+        "applicants.view_personaldataaccess",
         "applicants.view_application",
         "applicants.change_application",
         "applicants.view_applicationdocument",
@@ -98,7 +99,9 @@ ROLES = {
         "shoots.change_calendarfeed",
     ],
     LOGISTICS_COORDINATOR: [
-        # Names and nationalities for travel; passports and birth dates stay masked.
+        # Names and nationalities for travel; birth dates stay masked, and passports too but
+        # participants' (what tickets and rooms need), with a second factor.
+        "applicants.view_travel_data",
         "applicants.view_application",
         "applicants.view_applicantprofile",
         "applicants.view_cohort",

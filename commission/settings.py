@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    # A second factor for staff who can read personal data (commission.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "applicants",
     "shoots",
     "commission",
@@ -73,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(): signed in with a second factor; then the verify step after login.
+    "django_otp.middleware.OTPMiddleware",
+    "commission.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -159,6 +166,11 @@ AXES_USERNAME_CALLABLE = "applicants.auth.login_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+# The second factor: the issuer authenticator apps show; a wrong code waits 1, 2, 4... seconds
+# before the next try (django-otp's throttling, per device).
+OTP_TOTP_ISSUER = "Film Incubator Desk"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

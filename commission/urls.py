@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import desk, mail, panel, reports, reviewer, selection
+from .views import desk, mail, panel, reports, reviewer, selection, two_factor
 
 urlpatterns = [
     path("", include("applicants.urls")),
     path("", include("shoots.urls")),
     path("desk/", desk.desk, name="desk"),
+    # The second factor, after Django's password login
+    path("accounts/two-factor/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
     # A reviewer's own work
     path("desk/reviews/", reviewer.assignment_list, name="review_list"),
     path("desk/reviews/<int:pk>/", reviewer.review_detail, name="review_detail"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
+from applicants.text import one_line, plain_text
 from applicants.xlsx import DATE, DECIMAL, MONEY, NUMBER, TIME, Column, ListExport
 
 from .enums import FeedKind, PermitActivity, PermitStatus
@@ -45,6 +46,10 @@ class ShootDayCalendar:
         self.absolute_url = absolute_url
 
     def name(self) -> str:
+        # icalendar writes X-WR-CALNAME as it is: a line break in a name ended the feed (500).
+        return one_line(self._name())
+
+    def _name(self) -> str:
         feed = self.feed
         match feed.kind:
             case FeedKind.COHORT:
@@ -87,10 +92,11 @@ class ShootDayCalendar:
         event.add("last-modified", shoot_day.updated_at)
         event.add("dtstart", shoot_day.starts_at.astimezone(SHOOT_ZONE))
         event.add("dtend", shoot_day.ends_at.astimezone(SHOOT_ZONE))
-        event.add("summary", f"{shoot_day.production.title} · {location.name}")
-        event.add("location", f"{location.name}, {location.address}")
+        # A line break in a name would end the content line: each name is one line.
+        event.add("summary", one_line(f"{shoot_day.production.title} · {location.name}"))
+        event.add("location", one_line(f"{location.name}, {location.address}"))
         event.add("geo", (float(location.latitude), float(location.longitude)))
-        event.add("description", self.description(shoot_day))
+        event.add("description", plain_text(self.description(shoot_day)))
         event.add("url", self.call_sheet_url(shoot_day))
         return event
 

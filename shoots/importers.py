@@ -5,8 +5,10 @@ A file is taken whole or not at all: `TravelImport.read` returns every booking, 
 `ImportRefused` with every problem found, each bad row named by its number in the sheet.
 """
 
+import pyexpat
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import column_index_from_string
 
 from applicants.models import Cohort, Participant
 
@@ -31,6 +34,16 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2000
 LAST_ROW = MAX_ROWS * 5  # blank rows between bookings are skipped, up to this row
+# What a list of bookings can hold, checked while the file's XML streams by, before openpyxl
+# reads it (a 48 kB header of 16,384 columns, or 2.5 million shared strings in 105 kB, would
+# otherwise hold a worker for most of a minute). Each is far above what a booking list needs.
+MAX_COLUMNS = 64  # the template has 15
+MAX_CELL_CHARS = 5_000  # a note in any language; Excel's own limit is 32,767
+MAX_SHARED_STRINGS = 50_000  # different texts: 2,000 rows of 15 columns hold at most 30,000
+MAX_XML_ELEMENTS = 400_000  # in all the parts together: 2,000 full rows need about 150,000
+MAX_PARTS = 200  # files inside the zip; Excel writes a dozen
+# Parts no spreadsheet XML is in: pictures and binary blobs.
+BINARY_PARTS = (".bin", ".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp")
 MAX_ERRORS = 100  # past that, a list of errors helps nobody: the file is wrong throughout
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,6 +129,143 @@ class ImportRefused(Exception):
     def __init__(self, errors: list[str]):
         super().__init__(" ".join(errors))
         self.errors = errors
+
+
+def _past_last_row() -> ImportRefused:
+    return ImportRefused(
+        [
+            _(
+                "The sheet runs past row %(row)s: delete the empty rows below "
+                "the bookings and upload it again."
+            )
+            % {"row": f"{LAST_ROW:,}"}
+        ]
+    )
+
+
+def _not_a_workbook() -> ImportRefused:
+    return ImportRefused(
+        [
+            _(
+                "This file is not an Excel workbook (.xlsx). Save it from Excel or another "
+                "spreadsheet as an Excel workbook, without a password, and upload that."
+            )
+        ]
+    )
+
+
+def _refusal(message: str, **values) -> ImportRefused:
+    return ImportRefused([message % values])
+
+
+class _Inspector:
+    """Reads the parts of an .xlsx as a stream of tags and stops at the first limit passed:
+    columns, rows, different texts, a cell's length, elements in all. Only expat's callbacks
+    run per element, so that a refusal comes in a fraction of a second.
+
+    A DTD (and with it any entity) is refused, as openpyxl's defusedxml does; a part that is
+    not well-formed XML is left to openpyxl to judge.
+    """
+
+    def __init__(self):
+        self.elements = 0
+
+    def part(self, stream) -> None:
+        self.rows = self.strings = self.cells = self.text = self.piece = 0
+        self.in_text = self.in_item = False
+        parser = pyexpat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        parser.StartDoctypeDeclHandler = self.doctype
+        try:
+            parser.ParseFile(stream)
+        except pyexpat.ExpatError:
+            return
+
+    def doctype(self, *_args):
+        raise _not_a_workbook()
+
+    def start(self, tag: str, attributes: dict) -> None:
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _refusal(
+                _(
+                    "This workbook holds far more than a list of %(count)s bookings: copy the "
+                    "bookings alone into a new workbook and upload that."
+                ),
+                count=f"{MAX_ROWS:,}",
+            )
+        name = tag.rpartition("}")[2]
+        if name in ("t", "v"):  # a cell's value, or a piece of a text
+            self.in_text = True
+            self.piece = 0
+        elif name in ("si", "is"):  # a shared text, a cell's own text: maybe many pieces
+            self.in_item = True
+            self.text = 0
+            if name == "si":
+                self.strings += 1
+                if self.strings > MAX_SHARED_STRINGS:
+                    raise _refusal(
+                        _(
+                            "This workbook holds more than %(count)s different texts, more "
+                            "than any list of bookings: copy the bookings alone into a new "
+                            "workbook and upload that."
+                        ),
+                        count=f"{MAX_SHARED_STRINGS:,}",
+                    )
+        elif name == "c":
+            self.cells += 1
+            at = attributes.get("r", "").rstrip("0123456789")
+            if self.cells > MAX_COLUMNS or (
+                at and (len(at) > 3 or column_index_from_string(at) > MAX_COLUMNS)
+            ):
+                raise _refusal(
+                    _(
+                        "The sheet has cells past column %(count)s: a booking takes %(columns)s "
+                        "columns. Delete the columns to the right of the bookings and upload "
+                        "it again."
+                    ),
+                    count=MAX_COLUMNS,
+                    columns=len(COLUMNS),
+                )
+        elif name == "row":
+            self.cells = 0
+            self.rows += 1
+            number = attributes.get("r", "")
+            if self.rows > LAST_ROW or (number.isdigit() and int(number) > LAST_ROW):
+                raise _past_last_row()
+
+    def end(self, tag: str) -> None:
+        self.in_text = False
+        if self.in_item and tag.rpartition("}")[2] in ("si", "is"):
+            self.in_item = False
+
+    def characters(self, data: str) -> None:
+        if self.in_text:
+            self.piece += len(data)
+            if self.in_item:
+                self.text += len(data)
+            if self.piece > MAX_CELL_CHARS or self.text > MAX_CELL_CHARS:
+                raise _refusal(
+                    _(
+                        "A cell holds more than %(count)s characters: shorten it and upload "
+                        "the file again."
+                    ),
+                    count=f"{MAX_CELL_CHARS:,}",
+                )
+
+
+def _inspect(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook whose content is beyond any booking list, before openpyxl reads it.
+    Every part is read, whatever it claims to be: it is the workbook's own index that tells
+    openpyxl which part is the sheet."""
+    inspector = _Inspector()
+    for member in members:
+        if member.is_dir() or member.filename.lower().endswith(BINARY_PARTS):
+            continue
+        with archive.open(member) as part:
+            inspector.part(part)
 
 
 class BadCell(ValueError):
@@ -279,11 +429,24 @@ class TravelImport:
         try:
             upload.seek(0)
             with zipfile.ZipFile(upload) as archive:
-                unpacked = sum(member.file_size for member in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+                members = archive.infolist()
+                unpacked = sum(member.file_size for member in members)
+                if unpacked > MAX_UNPACKED_BYTES or len(members) > MAX_PARTS:
+                    raise ImportRefused([not_xlsx])
+                _inspect(archive, members)
+        except ImportRefused:
+            raise
+        # A damaged, encrypted or oddly packed zip: not a workbook to read.
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ):
             raise ImportRefused([not_xlsx]) from None
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportRefused([not_xlsx])
 
         workbook = None
         try:
@@ -308,15 +471,7 @@ class TravelImport:
                 # The reader makes up every missing row up to the last used one: a sheet that
                 # runs far past its bookings is refused rather than read to its end.
                 if number > LAST_ROW:
-                    raise ImportRefused(
-                        [
-                            _(
-                                "The sheet runs past row %(row)s: delete the empty rows below "
-                                "the bookings and upload it again."
-                            )
-                            % {"row": f"{LAST_ROW:,}"}
-                        ]
-                    )
+                    raise _past_last_row()
                 values = [_value(cell) for cell in cells]
                 if all(_blank(value) for value in values):
                     continue

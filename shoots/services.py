@@ -75,10 +75,11 @@ class ScheduleConflict(ShootError):
 
 
 def location_photo_add(*, location: Location, upload, caption: str, by) -> LocationPhoto:
-    content_type = validate_file(upload, [JPEG, PNG])
+    checked = validate_file(upload, [JPEG, PNG])
+    content_type = checked.content_type
     with transaction.atomic():
         photo = LocationPhoto(location=location, caption=caption, content_type=content_type)
-        photo.file.save(f"photo{EXTENSIONS[content_type]}", upload, save=False)
+        photo.file.save(f"photo{EXTENSIONS[content_type]}", checked.content, save=False)
         photo.save()
         audit(actor=by, subject=location, action="location.photo_added", note=caption)
     return photo
@@ -442,7 +443,8 @@ def permit_create(*, shoot_day: ShootDay, authority: Authority, fields: dict, by
 
 def permit_update(*, permit: Permit, fields: dict, by, insurance=None) -> Permit:
     """Change a permit's details; a new insurance certificate replaces the old one."""
-    content_type = validate_file(insurance, [PDF, JPEG, PNG]) if insurance else None
+    checked = validate_file(insurance, [PDF, JPEG, PNG]) if insurance else None
+    content_type = checked.content_type if checked else None
     with transaction.atomic():
         _lock_for_permit(permit.shoot_day_id)
         permit = Permit.objects.select_for_update().get(pk=permit.pk)
@@ -458,7 +460,7 @@ def permit_update(*, permit: Permit, fields: dict, by, insurance=None) -> Permit
         if insurance:
             old = permit.insurance_certificate.name
             permit.insurance_name = document_display_name(insurance.name, "insurance", content_type)
-            permit.insurance_certificate.save(permit.insurance_name, insurance, save=False)
+            permit.insurance_certificate.save(permit.insurance_name, checked.content, save=False)
             if old:
                 storage = permit.insurance_certificate.storage
                 transaction.on_commit(lambda: storage.delete(old))
@@ -700,7 +702,8 @@ def support_request_withdraw(*, request: SupportRequest, by) -> SupportRequest:
 
 
 def support_attachment_add(*, request: SupportRequest, upload, by) -> SupportAttachment:
-    content_type = validate_file(upload, [PDF, JPEG, PNG])
+    checked = validate_file(upload, [PDF, JPEG, PNG])
+    content_type = checked.content_type
     with transaction.atomic():
         request = _locked(request)
         if request.state == SupportState.CANCELLED:
@@ -709,7 +712,7 @@ def support_attachment_add(*, request: SupportRequest, upload, by) -> SupportAtt
         attachment = SupportAttachment(
             request=request, name=name, content_type=content_type, uploaded_by=by
         )
-        attachment.file.save(name, upload, save=False)
+        attachment.file.save(name, checked.content, save=False)
         attachment.save()
         audit(actor=by, subject=request, action="support.attached", note=name)
     return attachment

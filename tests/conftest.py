@@ -50,6 +50,44 @@ def _fast_and_private(settings, tmp_path):
 
 
 @pytest.fixture
+def verified_login(db):
+    """Log a user in on a test client as after their password and a code from their
+    authenticator (a confirmed TOTP device, made if they have none): django_otp.login's
+    session key, as the verify page leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from commission.two_factor import PENDING
+
+    def login(client, user):
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.pop(PENDING, None)
+        session.save()
+        return device
+
+    return login
+
+
+@pytest.fixture
+def as_verified(db):
+    """Mark a user object as django-otp's middleware marks a request's user after a second
+    factor: for code that takes a user without a request (exporters, rules)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def verify(user):
+        user.otp_device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+        user.is_verified = lambda: True
+        return user
+
+    return verify
+
+
+@pytest.fixture
 def applicant(db):
     return ApplicantFactory(email="thea@example.org")
 

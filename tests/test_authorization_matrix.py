@@ -144,6 +144,9 @@ MATRIX = {
     "call_detail": (lambda w: {"slug": w["draft"].cohort.slug}, expect(200)),
     "application_start": (lambda w: {"slug": w["draft"].cohort.slug}, POST_ONLY),
     "applicant_home": (None, expect(302, anonymous=LOGIN, applicants=200)),
+    # One's own data: no id in the address, so each applicant reaches only their own.
+    "my_data_download": (None, expect(302, anonymous=LOGIN, applicants=200)),
+    "account_delete": (None, expect(302, anonymous=LOGIN, applicants=200)),
     "application_detail": (draft, OWN),
     "application_step": (lambda w: {"pk": w["draft"].pk, "step": "profile"}, OWN),
     "document_upload": (lambda w: {"pk": w["draft"].pk, "kind": "cv"}, POST_ONLY),
@@ -151,10 +154,11 @@ MATRIX = {
     "consent_form": (draft, OWN),
     "application_submit": (draft, POST_ONLY),
     "application_withdraw": (draft, OWN),
-    # Nobody but the owner and staff who read submitted applications learns a document exists.
+    # Nobody but the owner and staff who read the document's kind learns it exists: a CV is
+    # the manager's; logistics reads no document (see tests/applicants/test_personal_data_access).
     "document_download": (
         lambda w: {"pk": w["submitted"].documents.first().pk},
-        expect(404, applicant=200, manager=200, logistics=200),
+        expect(404, applicant=200, manager=200),
     ),
     "cohort_list": (None, expect(403, anonymous=LOGIN, staff=200)),
     "cohort_create": (None, MANAGES_COHORTS),
@@ -201,6 +205,10 @@ MATRIX = {
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, expect(200)),
     "password_reset_complete": (None, expect(200)),
     "desk": (None, expect(403, anonymous=LOGIN, staff=200)),
+    # The second factor: staff set one up; the code after the password sends anyone on who
+    # has no authenticator to be asked for (applicants are never asked).
+    "two_factor_setup": (None, expect(403, anonymous=LOGIN, staff=200)),
+    "two_factor_verify": (None, expect(302, anonymous=LOGIN)),
     "location_list": (None, READS_SHOOTS),
     "location_detail": (location, READS_SHOOTS),
     "location_photo_add": (location, POST_ONLY),

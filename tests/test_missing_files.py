@@ -51,7 +51,8 @@ def review_document():
     rubric_create_default(cohort=application.cohort, by=None)
     assignment = assignment_add(application=application, reviewer=reviewer, by=None)
     url = reverse("review_document", kwargs={"pk": assignment.pk, "kind": DocumentKind.CV})
-    return reviewer, url, application.documents.get(kind=DocumentKind.CV).file
+    # A blind cohort's reviewer downloads the blind copy: that is the file that goes.
+    return reviewer, url, application.documents.get(kind=DocumentKind.CV).blind_file
 
 
 def location_photo():

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,17 +14,14 @@ def signup(request):
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_register(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                base_url=request.build_absolute_uri("/"),
-            )
-        except services.ApplicationError as error:
-            form.add_error("email", str(error))
-        else:
-            request.session["verification_sent_to"] = form.cleaned_data["email"]
-            return redirect("verification_sent")
+        # The same answer whether or not the address has an account (the owner is told).
+        services.user_sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        request.session["verification_sent_to"] = form.cleaned_data["email"]
+        return redirect("verification_sent")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -38,11 +34,15 @@ def verification_sent(request):
 
 
 def verify_email(request, token):
+    """Confirm the address, then ask for the password: a link in a mailbox is no login."""
     try:
         user = services.user_verify_email(token=token)
     except services.ApplicationError as error:
         return render(request, "registration/verify_failed.html", {"error": str(error)})
-    if not request.user.is_authenticated:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
-    return redirect(reverse("home"))
+    if request.user == user:
+        messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+        return redirect(reverse("home"))
+    messages.success(
+        request, _("Your e-mail address is confirmed. Log in with your password to go on.")
+    )
+    return redirect(reverse("login"))

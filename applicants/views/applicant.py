@@ -87,6 +87,10 @@ def application_detail(request, pk):
         else [],
         "documents": application.documents.all(),
         "can_withdraw": services.application_can_withdraw(application),
+        "names_you": services.documents_naming_applicant(application)
+        if application.status != ApplicationStatus.WITHDRAWN
+        and application.cohort.decisions_released_at is None
+        else [],
     }
     return render(request, "applicants/application/detail.html", context)
 
@@ -193,9 +197,12 @@ def document_upload(request, pk, kind):
         raise Http404
     form = DocumentUploadForm(request.POST, request.FILES, prefix=kind)
     error = None
+    # A submitted application comes back to its overview: only an anonymised version of a
+    # document that names the applicant is taken there.
+    draft = application.status == ApplicationStatus.DRAFT
     if form.is_valid():
         try:
-            services.document_upload(
+            document = services.document_upload(
                 application=application,
                 kind=kind,
                 upload=form.cleaned_data["file"],
@@ -210,6 +217,17 @@ def document_upload(request, pk, kind):
             messages.success(
                 request, _("%(document)s uploaded.") % {"document": DocumentKind(kind).label}
             )
+            if application.cohort.blind_review and document.names_applicant:
+                messages.warning(
+                    request,
+                    _(
+                        "%(document)s names you (%(found)s), so reviewers will not get it. "
+                        "Please upload a version without your name, e-mail or phone."
+                    )
+                    % {"document": DocumentKind(kind).label, "found": document.blind_findings},
+                )
+            if not draft:
+                return redirect("application_detail", pk=application.pk)
             return redirect("application_step", pk=application.pk, step=step)
     else:
         error = " ".join(form.errors["file"])
@@ -218,6 +236,8 @@ def document_upload(request, pk, kind):
         _("%(document)s not uploaded: %(reason)s")
         % {"document": DocumentKind(kind).label, "reason": error},
     )
+    if not draft:
+        return redirect("application_detail", pk=application.pk)
     return render_step(request, application, step, upload_errors={kind: error})
 
 

@@ -3,17 +3,21 @@
 Staff never read a draft: drafts are counted by country, never listed, and their pages are 404.
 """
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from .. import selectors, services
+from ..access_log import accesses_of, accesses_record
+from ..enums import PersonalDataPlace, PersonalDatum
 from ..exporters import ApplicationExporter
 from ..exports import workbook_response
 from ..filters import ApplicationFilter, missing_documents, valid_rows
@@ -21,6 +25,8 @@ from ..forms import CohortForm
 from ..models import Cohort
 
 APPLICATIONS_PER_PAGE = 50
+# The newest reads of an applicant's personal data on their record; the admin has them all.
+ACCESSES_SHOWN = 20
 
 
 @login_required
@@ -126,7 +132,7 @@ def application_export(request):
     _filterset, rows = _filtered_applications(request)
     exporter = ApplicationExporter(applications=rows, user=request.user)
     response = StreamingHttpResponse(exporter.lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exporter.get_csv_filename()}"'
+    response["Content-Disposition"] = content_disposition_header(True, exporter.get_csv_filename())
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -143,12 +149,33 @@ def application_export_xlsx(request):
 @require_GET
 def application_detail(request, pk):
     application = _add_facts(get_object_or_404(selectors.applications_for_staff(), pk=pk))
+    profile = getattr(application.applicant, "profile", None)
+    # The rules themselves, not user.has_perm: a superuser too needs the second factor.
+    personal = rules.has_perm("applicants.read_personal_data", request.user)
+    travel = rules.has_perm("applicants.read_travel_data", request.user, application)
+    shown = []
+    if profile is not None and personal and profile.date_of_birth:
+        shown.append(PersonalDatum.BIRTH_DATE)
+    if profile is not None and travel and profile.passport_number:
+        shown.append(PersonalDatum.PASSPORT_NUMBER)
+    accesses_record(
+        user=request.user,
+        where=PersonalDataPlace.APPLICATION_PAGE,
+        what=shown,
+        applications=[application],
+    )
+    may_read_log = request.user.has_perm("applicants.view_personaldataaccess")
     return render(
         request,
         "applicants/staff/application/detail.html",
         {
             "application": application,
-            "profile": getattr(application.applicant, "profile", None),
+            "profile": profile,
             "history": selectors.status_history(application=application, for_applicant=False),
+            "reads_personal_data": personal,
+            "reads_travel_data": travel,
+            "accesses": (
+                accesses_of(person=application.applicant)[:ACCESSES_SHOWN] if may_read_log else None
+            ),
         },
     )

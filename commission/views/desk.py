@@ -7,6 +7,7 @@ from applicants.models import Cohort
 
 from .. import selectors
 from ..roles import ROLE_LABELS
+from ..two_factor import second_factor_owed
 
 # Each section of the dashboard, with the permission that reads its data: a role sees only
 # what it could read elsewhere on the desk.
@@ -57,5 +58,7 @@ def desk(request):
             "dashboard": _dashboard(cohort, request.user) if cohort else {},
             "upcoming_days": selectors.UPCOMING_DAYS,
             "dashboard_rows": selectors.DASHBOARD_ROWS,
+            # Personal data stays masked until they log in with a second factor.
+            "second_factor_owed": second_factor_owed(request.user),
         },
     )

@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from applicants.downloads import private_file_response
-from applicants.enums import DocumentKind
+from applicants.enums import REVIEWED_DOCUMENTS
 
 from .. import selectors, services
 from ..forms.review import ConflictForm, ReviewForm
 
-# What a reviewer judges. A passport bio page or a guardian's consent form says who the
-# applicant is (name, photo, nationality, birth date) and nothing about their filmmaking.
-REVIEWER_DOCUMENT_KINDS = [DocumentKind.CV, DocumentKind.PORTFOLIO, DocumentKind.RECOMMENDATION]
+# What a reviewer judges (applicants.enums.REVIEWED_DOCUMENTS): not a passport or consent form.
+REVIEWER_DOCUMENT_KINDS = list(REVIEWED_DOCUMENTS)
 
 
 def _own_assignment(request, pk):
@@ -152,12 +151,17 @@ def review_document(request, pk, kind):
         raise Http404
     document = get_object_or_404(assignment.application.documents.all(), kind=kind)
     if assignment.application.cohort.blind_review:
-        # The applicant's own file name may carry their name; ours is `<kind><ext>`.
-        filename = f"{kind}{PurePath(document.file.name).suffix.lower()}"
-    else:
-        filename = document.original_name
+        # Only the blind copy, and only one that does not name the applicant; the page says
+        # why a document is withheld. The applicant's own file name may carry their name too.
+        if document.withheld_from_blind_review:
+            raise Http404
+        return private_file_response(
+            document.blind_file,
+            filename=f"{kind}{PurePath(document.blind_file.name).suffix.lower()}",
+            content_type=document.content_type,
+        )
     return private_file_response(
-        document.file, filename=filename, content_type=document.content_type
+        document.file, filename=document.original_name, content_type=document.content_type
     )
 
 

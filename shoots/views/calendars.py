@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
@@ -41,7 +41,7 @@ def feed(request, token):
         absolute_url=request.build_absolute_uri,
     )
     response = HttpResponse(calendar.content(), content_type=calendar.content_type)
-    response["Content-Disposition"] = f'inline; filename="{calendar.get_filename()}"'
+    response["Content-Disposition"] = content_disposition_header(False, calendar.get_filename())
     # The address is a secret: no shared cache keeps it, no search engine lists it.
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from applicants.forms import refusal_text
 from applicants.models import Cohort
+from applicants.text import file_name
 
 from .. import services
 from ..forms.support_import import SupportImportForm
@@ -70,5 +72,7 @@ def support_import(request, slug):
 def support_import_template(request, slug):
     cohort = get_object_or_404(Cohort, slug=slug)
     response = HttpResponse(template_workbook(cohort=cohort), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="flights-and-rooms-{cohort.slug}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, file_name(f"flights-and-rooms-{cohort.slug}.xlsx")
+    )
     return response

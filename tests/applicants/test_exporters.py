@@ -45,7 +45,7 @@ def as_dicts(rows):
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
-def test_application_exporter_writes_every_column_for_the_manager(manager):
+def test_application_exporter_writes_every_column_for_the_manager(manager, as_verified):
     cohort = CohortFactory(name="FLY 2026 Busan", age_reference_date=date(2026, 8, 1))
     application = submitted(
         cohort=cohort,
@@ -63,7 +63,7 @@ def test_application_exporter_writes_every_column_for_the_manager(manager):
         documents=[DocumentKind.CV, DocumentKind.PASSPORT],
     )
 
-    rows = exported(manager)
+    rows = exported(as_verified(manager))
 
     assert rows[0] == HEADER
     assert rows[1] == [

@@ -64,7 +64,8 @@ def test_user_verify_email_confirms_the_address_once():
     token = services.user_verification_token(user=user)
 
     services.user_verify_email(token=token)
-    services.user_verify_email(token=token)
+    with pytest.raises(services.ApplicationError, match="not valid"):
+        services.user_verify_email(token=token)
 
     user.refresh_from_db()
     assert user.email_verified_at is not None
@@ -90,7 +91,16 @@ def test_user_verify_email_refuses_an_expired_token(settings):
 
 def test_user_verify_email_refuses_a_token_for_a_changed_address():
     user = register()
-    token = signing.dumps({"u": user.pk, "e": "old@example.org"}, salt=services.VERIFY_SALT)
+    token = services.user_verification_token(user=user)
+    User.objects.filter(pk=user.pk).update(email="new@example.org")
+
+    with pytest.raises(services.ApplicationError, match="not valid"):
+        services.user_verify_email(token=token)
+
+
+def test_user_verify_email_refuses_a_link_sent_before_links_were_single_use():
+    user = register()
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=services.VERIFY_SALT)
 
     with pytest.raises(services.ApplicationError, match="not valid"):
         services.user_verify_email(token=token)

@@ -32,6 +32,7 @@ def cohort_data(**changes):
         "onsite_ends_on": "2031-08-14",
         "blind_review": "on",
         "reviews_per_application": 3,
+        "personal_data_kept_days": 180,
     }
     data.update(changes)
     return data
@@ -395,10 +396,12 @@ def test_application_export_age_filter_survives_a_reference_date_in_year_10(clie
     assert [row["Legal name"] for row in rows] == (["Chan Sokha"] if band == "under_18" else [])
 
 
-def test_application_export_shows_personal_data_to_the_manager_only(client, manager, logistics):
+def test_application_export_shows_personal_data_to_the_manager_only(
+    client, manager, logistics, verified_login
+):
     submitted(date_of_birth=date(2005, 4, 12), passport_number="N01234567")
 
-    client.force_login(manager)
+    verified_login(client, manager)
     full = csv_rows(client.get(reverse("staff_application_export")))[0]
     client.force_login(logistics)
     masked = csv_rows(client.get(reverse("staff_application_export")))[0]
@@ -451,7 +454,9 @@ def test_application_detail_of_a_draft_is_404(client, manager):
     assert client.get(reverse("staff_application_detail", kwargs={"pk": 999999})).status_code == 404
 
 
-def test_application_detail_shows_the_manager_passport_and_birth_date(client, manager):
+def test_application_detail_shows_the_manager_passport_and_birth_date(
+    client, manager, verified_login
+):
     application = submitted(
         date_of_birth=date(2005, 4, 12),
         passport_number="N01234567",
@@ -461,7 +466,7 @@ def test_application_detail_shows_the_manager_passport_and_birth_date(client, ma
     application.motivation = "I want to shoot in Busan."
     application.save()
     application_transition(application=application, to="shortlisted", by=manager)
-    client.force_login(manager)
+    verified_login(client, manager)
 
     response = client.get(reverse("staff_application_detail", kwargs={"pk": application.pk}))
 

@@ -28,7 +28,7 @@ def signup(client, email="sokha@example.org", password=PASSWORD, again=None):
     )
 
 
-def test_signup_sends_a_link_that_confirms_and_logs_in(
+def test_signup_sends_a_link_that_confirms_then_asks_for_the_password(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -38,16 +38,17 @@ def test_signup_sends_a_link_that_confirms_and_logs_in(
     assert response.url == reverse("verification_sent")
     assert "sokha@example.org" in client.get(response.url).content.decode()
     response = client.get(link_in(mailoutbox[0]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("applicant_home")
+    assert response.redirect_chain[-1][0] == reverse("login")
     assert "Your e-mail address is confirmed" in response.content.decode()
+    assert "_auth_user_id" not in client.session
     assert User.objects.get().email_verified
 
 
-def test_signup_refuses_a_taken_address_whatever_its_letter_case(client, applicant):
+def test_signup_with_a_taken_address_in_any_letter_case_creates_no_account(client, applicant):
     response = signup(client, email=applicant.email.upper())
 
-    assert response.status_code == 200
-    assert "An account with this e-mail address exists" in response.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("verification_sent")
     assert User.objects.count() == 1
 
 

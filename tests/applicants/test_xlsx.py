@@ -132,7 +132,7 @@ def test_list_export_of_no_rows_is_a_header_with_its_filter():
 
 
 @pytest.mark.django_db
-def test_application_xlsx_export_holds_the_filtered_rows_typed(client, manager):
+def test_application_xlsx_export_holds_the_filtered_rows_typed(client, manager, verified_login):
     cohort = CohortFactory(name="FLY 2026 Busan", age_reference_date=date(2026, 8, 1))
     kept = submitted(
         cohort=cohort,
@@ -145,7 +145,7 @@ def test_application_xlsx_export_holds_the_filtered_rows_typed(client, manager):
     submitted(
         cohort=cohort, legal_name="Somchai", nationality=CountryFactory(code="TH", name="Thailand")
     )
-    client.force_login(manager)
+    verified_login(client, manager)
     response = client.get(
         reverse("staff_application_export_xlsx"), {"country": kept.applicant.profile.nationality_id}
     )

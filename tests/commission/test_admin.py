@@ -35,14 +35,14 @@ def test_every_changelist_answers_a_search_in_khmer_script(client):
 
 
 def test_the_profile_admin_hides_passport_and_birth_date_from_staff_without_the_right(
-    client, manager, logistics
+    client, manager, logistics, verified_login
 ):
     profile = ApplicationFactory(
         applicant__profile__passport_number="N01234567", status="submitted"
     ).applicant.profile
     url = reverse("admin:applicants_applicantprofile_change", args=[profile.pk])
 
-    client.force_login(manager)
+    verified_login(client, manager)
     assert "N01234567" in client.get(url).content.decode()
     client.force_login(logistics)
     response = client.get(url)
@@ -52,7 +52,7 @@ def test_the_profile_admin_hides_passport_and_birth_date_from_staff_without_the_
 
 
 def test_the_profile_admin_refuses_lookups_that_would_spell_out_a_passport(
-    client, manager, logistics
+    client, manager, logistics, verified_login
 ):
     ApplicationFactory(applicant__profile__passport_number="N01234567", status="submitted")
     url = reverse("admin:applicants_applicantprofile_changelist")
@@ -60,7 +60,7 @@ def test_the_profile_admin_refuses_lookups_that_would_spell_out_a_passport(
     for lookup in ["passport_number__startswith", "date_of_birth__year", "passport_number"]:
         client.force_login(logistics)
         assert client.get(url, {lookup: "2005"}).status_code == 400, lookup
-        client.force_login(manager)
+        verified_login(client, manager)
         assert client.get(url, {lookup: "2005"}).status_code == 200, lookup
 
 

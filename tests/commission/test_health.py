@@ -106,6 +106,7 @@ def test_the_scheduler_queues_each_timed_task(settings):
         "sweep_exports",
         "purge_exports",
         "prune_task_results",
+        "purge_personal_data",
     ]
     assert "queued expire_offers" in out.getvalue()
 

@@ -1,15 +1,22 @@
 """Small real files for upload tests: the type is in the bytes, not the name."""
 
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from commission.demo import tiny_pdf
 
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
+
+def _image_bytes(fmt: str, mode: str) -> bytes:
+    # Pictures that decode: uploads are opened in Pillow, not judged by their first bytes.
+    out = io.BytesIO()
+    Image.new(mode, (4, 3), (200, 120, 40)).save(out, fmt)
+    return out.getvalue()
+
+
+PNG_BYTES = _image_bytes("PNG", "RGBA")
+JPEG_BYTES = _image_bytes("JPEG", "RGB")
 
 
 def pdf(name="cv.pdf", text="Curriculum vitae"):

@@ -14,7 +14,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from applicants.tasks import expire_offers, purge_exports, retry_mail, sweep_exports
+from applicants.tasks import (
+    expire_offers,
+    purge_exports,
+    purge_personal_data,
+    retry_mail,
+    sweep_exports,
+)
 from commission.tasks import heartbeat, prune_task_results
 
 logger = logging.getLogger(__name__)
@@ -29,6 +35,7 @@ def schedule():
         (sweep_exports, CronTrigger(minute="*/5")),
         (purge_exports, CronTrigger(hour=3, minute=30)),
         (prune_task_results, CronTrigger(hour=3, minute=45)),
+        (purge_personal_data, CronTrigger(hour=4, minute=0)),
     ]
 
 

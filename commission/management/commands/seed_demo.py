@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from commission import two_factor
 from commission.demo import DemoBuilder
 
 
@@ -28,3 +29,8 @@ class Command(BaseCommand):
             builder.settings["participant"],
         ]:
             self.stdout.write(f"  {email}")
+        self.stdout.write(
+            "The manager and the logistics coordinator then give a second factor: the code of\n"
+            f"  an authenticator app set up with the secret {two_factor.DEMO_SECRET},\n"
+            "  or the one `python manage.py demo_code` prints."
+        )
