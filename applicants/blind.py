@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 # Letters that carry their accent in the letter itself, so NFKD does not split it off.
 UNSPLIT = str.maketrans(
@@ -193,20 +193,59 @@ def blind_pdf(data: bytes) -> BlindCopy:
             for key in PAGE_KEYS_DROPPED:
                 if key in added:
                     del added[NameObject(key)]
+            _drop_image_metadata(added)
             if "/Annots" in added:
-                kept = ArrayObject(
-                    annotation
+                kept = [
+                    _bare_link(annotation.get_object())
                     for annotation in added["/Annots"]
                     if _kept_annotation(annotation.get_object())
-                )
-                added[NameObject("/Annots")] = kept
+                ]
+                added[NameObject("/Annots")] = ArrayObject(kept)
+                # A link's address is read too: vimeo.com/pham-thu-ha names its owner.
+                texts.extend(_link_words(link) for link in kept)
         # PdfWriter writes a /Producer of its own; nothing of the original's information.
         writer.metadata = None
+        # What was cloned with the pages and dropped since (a picture's XMP, a link's title)
+        # would still be written as an object nothing points at.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise BlindCopyError(str(error)) from error
     return BlindCopy(content=out.getvalue(), text="\n".join(texts))
+
+
+def _drop_image_metadata(page) -> None:
+    """Pictures carry XMP of their own (dc:creator names the photographer, often the author)."""
+    resources = page.get("/Resources")
+    objects = resources.get_object().get("/XObject") if resources is not None else None
+    if objects is None:
+        return
+    for reference in objects.get_object().values():
+        stream = reference.get_object()
+        if "/Metadata" in stream:
+            del stream[NameObject("/Metadata")]
+
+
+def _bare_link(annotation) -> DictionaryObject:
+    """A link with where it is and where it goes, and none of its text (/T, /Contents...)."""
+    link = DictionaryObject()
+    for key in ("/Type", "/Subtype", "/Rect", "/Border", "/Dest"):
+        if key in annotation:
+            link[NameObject(key)] = annotation[key]
+    action = annotation.get("/A")
+    uri = action.get_object().get("/URI") if action is not None else None
+    if uri is not None:
+        link[NameObject("/A")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject(str(uri))}
+        )
+    return link
+
+
+def _link_words(link) -> str:
+    action = link.get("/A")
+    uri = str(action.get("/URI", "")) if action is not None else ""
+    return re.sub(r"[/._\-]+", " ", uri)
 
 
 def _kept_annotation(annotation) -> bool:

@@ -42,8 +42,6 @@ MAX_CELL_CHARS = 5_000  # a note in any language; Excel's own limit is 32,767
 MAX_SHARED_STRINGS = 50_000  # different texts: 2,000 rows of 15 columns hold at most 30,000
 MAX_XML_ELEMENTS = 400_000  # in all the parts together: 2,000 full rows need about 150,000
 MAX_PARTS = 200  # files inside the zip; Excel writes a dozen
-# Parts no spreadsheet XML is in: pictures and binary blobs.
-BINARY_PARTS = (".bin", ".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf", ".tif", ".tiff", ".bmp")
 MAX_ERRORS = 100  # past that, a list of errors helps nobody: the file is wrong throughout
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -262,7 +260,9 @@ def _inspect(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     openpyxl which part is the sheet."""
     inspector = _Inspector()
     for member in members:
-        if member.is_dir() or member.filename.lower().endswith(BINARY_PARTS):
+        # No part is skipped by its name: openpyxl reads whatever the index points at, so a
+        # shared-strings bomb named `.bin` must be read too. A picture fails at its first byte.
+        if member.is_dir():
             continue
         with archive.open(member) as part:
             inspector.part(part)

@@ -12,7 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from applicants.blind import Identity, findings
 from applicants.enums import DocumentKind, MailKind
@@ -83,6 +90,69 @@ def review_cv_url(assignment):
 
 
 # The blind copy ----------------------------------------------------------------------------
+
+
+def pdf_with_a_named_link_and_picture() -> bytes:
+    """Anonymous text, but a link titled with the author's name to an address that spells it,
+    and a picture whose own XMP names its creator."""
+    writer = PdfWriter(clone_from=io.BytesIO(tiny_pdf("Portfolio: three short films")))
+    page = writer.pages[0]
+    picture = StreamObject()
+    picture.set_data(b"\xff")
+    picture.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(1),
+            NameObject("/Height"): NumberObject(1),
+            NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+        }
+    )
+    xmp = StreamObject()
+    xmp.set_data(XMP)
+    picture[NameObject("/Metadata")] = writer._add_object(xmp)
+    resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
+    resources[NameObject("/XObject")] = DictionaryObject(
+        {NameObject("/Im1"): writer._add_object(picture)}
+    )
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 50, 20)]),
+            NameObject("/T"): TextStringObject("Chan Sokha"),
+            NameObject("/Contents"): TextStringObject("Films by Chan Sokha"),
+            NameObject("/A"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/URI"),
+                    NameObject("/URI"): TextStringObject("https://vimeo.com/chan-sokha"),
+                }
+            ),
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_blind_copy_drops_link_titles_and_picture_metadata_and_reads_link_addresses():
+    application = CompleteApplicationFactory(applicant__profile__legal_name=LEGAL_NAME)
+
+    document = document_upload(
+        application=application,
+        kind=DocumentKind.PORTFOLIO,
+        upload=cv(pdf_with_a_named_link_and_picture(), name="portfolio.pdf"),
+        by=None,
+    )
+
+    with document.blind_file.open("rb") as stored:
+        data = stored.read()
+    assert b"Chan Sokha" not in data
+    assert b"dc:creator" not in data
+    # The address still names them: the document is withheld until they send another.
+    assert document.blind_findings != ""
 
 
 def test_a_blind_copy_keeps_the_pages_and_drops_the_metadata_and_xmp():
