@@ -50,6 +50,7 @@ from .models import (
     User,
 )
 from .services import ApplicationError, audit
+from .signals import person_erased
 
 logger = logging.getLogger(__name__)
 
@@ -447,6 +448,7 @@ def _person_anonymise(user: User) -> bool:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    person_erased.send(sender=User, user=user)
     return True
 
 

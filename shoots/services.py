@@ -1,6 +1,7 @@
 """Workflows of the shoots desk."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -818,3 +819,14 @@ def support_requests_import(*, cohort: Cohort, requests: list, by) -> int:
         for request in requests:
             audit(actor=by, subject=request, action="support.imported", to_state=request.state)
     return len(requests)
+
+
+def support_person_erase(*, user, **_signal) -> int:
+    """A person erased from the desk: their bookings keep what the budget counts (kind, dates,
+    costs, flight) and lose their booking references, notes and tickets. Returns how many."""
+    requests = SupportRequest.objects.filter(participant__user=user)
+    attachments = list(SupportAttachment.objects.filter(request__in=requests))
+    for attachment in attachments:
+        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
+    SupportAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    return requests.update(booking_reference="", notes="")

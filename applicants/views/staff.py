@@ -173,6 +173,12 @@ def application_detail(request, pk):
             "profile": profile,
             "history": selectors.status_history(application=application, for_applicant=False),
             "reads_personal_data": personal,
+            # A link only to what this reader may download (a passport scan needs the factor).
+            "readable_documents": {
+                document.pk
+                for document in application.documents.all()
+                if rules.has_perm("applicants.download_document", request.user, document)
+            },
             "reads_travel_data": travel,
             "accesses": (
                 accesses_of(person=application.applicant)[:ACCESSES_SHOWN] if may_read_log else None

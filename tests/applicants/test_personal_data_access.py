@@ -220,6 +220,11 @@ def test_application_detail_masks_personal_data_for_a_manager_without_second_fac
     assert "N01234567" not in content
     assert "12 Apr 2005" not in content
     assert PersonalDataAccess.objects.count() == 0
+    # No link that would answer 404: the passport scan is named, not offered.
+    passport = application.documents.get(kind=DocumentKind.PASSPORT)
+    cv = application.documents.get(kind=DocumentKind.CV)
+    assert reverse("document_download", kwargs={"pk": passport.pk}) not in content
+    assert reverse("document_download", kwargs={"pk": cv.pk}) in content
 
 
 def csv_rows(response):

@@ -587,3 +587,23 @@ def test_my_data_zip_lists_staff_reads_of_the_persons_data_without_naming_staff(
     [read] = read_json(archive, "reads_by_staff.json")
     assert (read["what"], read["where"]) == ("Passport number", "application page")
     assert b"manager@example.org" not in archive.read("reads_by_staff.json")
+
+
+def test_account_delete_erases_a_participants_booking_references_and_notes(client, db):
+    from tests.factories.shoots import SupportRequestFactory
+
+    participant = ParticipantFactory(
+        application__cohort=CohortFactory(status=CohortStatus.FINISHED)
+    )
+    booking = SupportRequestFactory(
+        participant=participant,
+        cohort=participant.cohort,
+        booking_reference="T4PJAV",
+        notes="Window seat, Pham's mother meets her at Gimhae",
+    )
+    client.force_login(participant.user)
+
+    client.post(reverse("account_delete"), {"password": PASSWORD})
+
+    booking.refresh_from_db()
+    assert (booking.booking_reference, booking.notes) == ("", "")
