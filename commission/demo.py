@@ -1005,8 +1005,10 @@ def open_plan(index: int, country_number: int):
     return ("all", [])
 
 
-def tiny_pdf(text: str) -> bytes:
-    """A one-page PDF that says `text`: enough to stand for an applicant's document."""
+def tiny_pdf(text: str, *, after_header: bytes = b"") -> bytes:
+    """A one-page PDF that says `text`: enough to stand for an applicant's document.
+
+    `after_header` goes below the header line (the tests put a web page there)."""
     safe = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
     stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode()
     objects = [
@@ -1017,7 +1019,7 @@ def tiny_pdf(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    out = bytearray(b"%PDF-1.4\n" + after_header)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
